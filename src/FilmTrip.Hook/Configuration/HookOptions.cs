@@ -1,0 +1,81 @@
+namespace FilmTrip.Hook.Configuration;
+
+/// <summary>The whole "Hook" section. Names are the user-facing contract documented in README.md.</summary>
+public sealed class HookOptions
+{
+    public const string SectionName = "Hook";
+
+    public string DataDirectory { get; set; } = "/var/lib/filmtrip-hook";
+
+    public string WebhookSecret { get; set; } = "";
+    public string? WebhookSecretFile { get; set; }
+
+    public string ApiToken { get; set; } = "";
+    public string? ApiTokenFile { get; set; }
+
+    /// <summary>When true the GET endpoints need the bearer token as well.</summary>
+    public bool RequireTokenForStatus { get; set; }
+
+    /// <summary>How many X-GitHub-Delivery ids are remembered for duplicate detection.</summary>
+    public int RememberedDeliveries { get; set; } = 10_000;
+
+    public Dictionary<string, ServiceOptions> Services { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Problems found while loading secret files (reported by the validator).</summary>
+    internal List<string> LoadProblems { get; } = [];
+}
+
+public sealed class ServiceOptions
+{
+    public string Repository { get; set; } = "";
+    /// <summary>owner/name that push payloads are matched against.</summary>
+    public string? GitHubRepository { get; set; }
+    public string Branch { get; set; } = "main";
+    public string? GitTokenFile { get; set; }
+    public string? Subdirectory { get; set; }
+    public string[] Paths { get; set; } = [];
+    public string Root { get; set; } = "";
+    public string[] SharedFiles { get; set; } = [];
+    public string[] SharedDirectories { get; set; } = [];
+
+    /// <summary>Parsed from the "Build" section by <see cref="BuildStepsBinder"/>; the binder cannot express "argv array or object".</summary>
+    [Microsoft.Extensions.Configuration.ConfigurationKeyName("__BuildSteps_not_bound")]
+    public List<BuildStep> Build { get; set; } = [];
+
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public Pm2Options? Pm2 { get; set; }
+    public int? Port { get; set; }
+    public HealthCheckOptions? HealthCheck { get; set; }
+    public int KeepReleases { get; set; } = 5;
+    public string[] DependencyFiles { get; set; } = ["package.json", "package-lock.json"];
+
+    /// <summary>Problems found while reading sections the binder cannot check (reported by the validator).</summary>
+    internal List<string> BindingProblems { get; } = [];
+}
+
+public sealed class BuildStep
+{
+    public string[] Run { get; set; } = [];
+    public bool SkipWhenDependenciesUnchanged { get; set; }
+
+    public override string ToString() => string.Join(' ', Run);
+}
+
+public sealed class Pm2Options
+{
+    public string App { get; set; } = "";
+    public string Ecosystem { get; set; } = "ecosystem.config.js";
+    /// <summary>PM2_HOME of the pm2 daemon that runs the app; null means pm2's own default for the daemon's user.</summary>
+    public string? Home { get; set; }
+    /// <summary>The pm2 executable (name on PATH or absolute path).</summary>
+    public string Executable { get; set; } = "pm2";
+}
+
+public sealed class HealthCheckOptions
+{
+    public string Url { get; set; } = "";
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long the app must stay healthy (same pids, no restarts) before a deploy counts as good.</summary>
+    public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
+}
