@@ -1,0 +1,19 @@
+namespace FilmTrip.Hook.Tests.Support;
+
+public static class RepoPaths
+{
+    /// <summary>The repository root: the directory holding FilmTrip.Hook.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The daemon built next to the tests (same configuration).</summary>
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "filmtrip-hook.dll");
+
+    public static string SharedPayloads => Path.Combine(Root, "..", "shared", "github-payloads");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "FilmTrip.Hook.sln"))) return dir.FullName;
+        throw new InvalidOperationException("FilmTrip.Hook.sln not found above " + AppContext.BaseDirectory);
+    }
+}
