@@ -167,7 +167,7 @@ public sealed partial class DeployRunner(
     {
         var known = await pm2.ListAsync(app, cancellationToken);
         var result = known.Count == 0
-            ? await pm2.StartAsync(app, Path.Combine(run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem), run.Log.Write, cancellationToken)
+            ? await pm2.StartAsync(app, run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken)
             : await pm2.ReloadAsync(app, run.Log.Write, cancellationToken);
         if (!result.Succeeded)
             throw new DeployFailedException($"pm2 {(known.Count == 0 ? "start" : "reload")} {app.App} exited with {result.ExitCode}", result.ExitCode);

@@ -43,8 +43,13 @@ public sealed class Pm2Client(ICommandRunner runner)
     public Task<CommandResult> ReloadAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
         RunAsync(context, ["reload", context.App, "--update-env"], context.WorkingDirectory, log, cancellationToken);
 
-    public Task<CommandResult> StartAsync(Pm2Context context, string ecosystemPath, Action<string> log, CancellationToken cancellationToken) =>
-        RunAsync(context, ["start", ecosystemPath, "--only", context.App, "--update-env"], context.WorkingDirectory, log, cancellationToken);
+    /// <summary>
+    /// Starts the app from its ecosystem file with <c>--cwd</c> set to the <c>current</c> symlink itself (not its target):
+    /// pm2 keeps that path, so a later reload after a switch runs the new release.
+    /// </summary>
+    public Task<CommandResult> StartAsync(Pm2Context context, string currentLink, string ecosystem, Action<string> log, CancellationToken cancellationToken) =>
+        RunAsync(context, ["start", Path.Combine(currentLink, ecosystem), "--only", context.App, "--cwd", currentLink, "--update-env"],
+            context.WorkingDirectory, log, cancellationToken);
 
     public Task<CommandResult> DeleteAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
         RunAsync(context, ["delete", context.App], context.WorkingDirectory, log, cancellationToken);

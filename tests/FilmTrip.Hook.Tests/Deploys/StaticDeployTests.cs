@@ -46,7 +46,7 @@ public sealed class StaticDeployTests : IAsyncLifetime
 
         var deploy = await _daemon.WaitForDeployAsync(deploys["frontend"]);
 
-        Assert.Equal("succeeded", deploy["deploy"]!["state"]!.GetValue<string>());
+        DeployAssert.State("succeeded", deploy);
         var target = new FileInfo(Path.Combine(Root, "current")).LinkTarget;
         Assert.Matches(@"^releases/\d{14}-" + sha[..12] + "$", target);
         Assert.Equal("v1", File.ReadAllText(Path.Combine(Root, "current", "dist", "index.html")));
@@ -85,7 +85,7 @@ public sealed class StaticDeployTests : IAsyncLifetime
 
         var deploy = await _daemon.WaitForDeployAsync(bad["frontend"]);
 
-        Assert.Equal("failed", deploy["deploy"]!["state"]!.GetValue<string>());
+        DeployAssert.State("failed", deploy);
         Assert.Contains("exited with 3", deploy["deploy"]!["error"]!.GetValue<string>());
         Assert.Contains(deploy["logTail"]!.AsArray(), l => l!.GetValue<string>().Contains("syntax trouble in build"));
         Assert.Equal(3, deploy["steps"]!.AsArray().Last()!["exitCode"]!.GetValue<int>());
