@@ -8,7 +8,8 @@ public static class RepoPaths
     /// <summary>The daemon built next to the tests (same configuration).</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "filmtrip-hook.dll");
 
-    public static string SharedPayloads => Path.Combine(Root, "..", "shared", "github-payloads");
+    /// <summary>Real GitHub payloads (copied from ../shared/github-payloads with their licence, so a clean clone has them).</summary>
+    public static string SharedPayloads => Path.Combine(Root, "samples", "github-payloads");
 
     private static string FindRoot()
     {
