@@ -21,6 +21,13 @@ internal sealed class BuildStepsBinder(IConfiguration configuration) : IPostConf
     internal static List<BuildStep> Read(IConfigurationSection section, string service, List<string> problems)
     {
         var steps = new List<BuildStep>();
+        // "Build": "npm ci && npm run build" has a value and no children: without this check it bound as "no build at all".
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            problems.Add($"Hook:Services:{service}:Build: must be a list of argv arrays such as [[\"npm\", \"ci\"]], not the string \"{section.Value}\" (build steps never run through a shell)");
+            return steps;
+        }
+
         foreach (var (index, step) in OrderedChildren(section))
         {
             var key = $"Hook:Services:{service}:Build:{index}";
