@@ -1,6 +1,7 @@
 'use strict';
 // FilmTrip sample backend: just enough to prove zero-downtime reloads.
 // The graceful-shutdown contract is described in ../README.md.
+const cluster = require('cluster');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
@@ -40,11 +41,21 @@ function shutdown(signal) {
   if (shuttingDown) return;
   shuttingDown = true;
   console.log(`${signal}: closing (pid ${process.pid})`);
-  // Stop accepting; the callback runs once every connection has ended.
-  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
+  if (cluster.isWorker) {
+    // Under pm2 cluster mode the primary (pm2's daemon) accepts connections
+    // and hands them to workers over IPC. A worker that exits while a handoff
+    // is in flight orphans that connection in the primary: the client hangs.
+    // worker.disconnect() closes the server, waits for in-flight requests,
+    // then waits for the primary's ack, so every handoff has been answered
+    // (refused ones are redistributed) before the IPC channel closes.
+    process.once('disconnect', () => process.exit(0));
+    cluster.worker.disconnect();
+  } else {
+    server.close(() => process.exit(0));
+  }
   // Idle keep-alive sockets would otherwise hold close() open until they time out.
   server.closeIdleConnections();
-  setTimeout(() => process.exit(0), HARD_EXIT_MS).unref();
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
