@@ -1,6 +1,37 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.Logging;
+using FilmTrip.Hook.Status;
+using FilmTrip.Hook.Webhooks;
+using Microsoft.Extensions.Options;
+
+// How a push becomes a deploy: Webhooks/ -> Deploys/DeployQueue -> Deploys/DeployWorker -> Deploys/DeployRunner
+// (Git/, Processes/, History/). Status/ answers what is live and takes rollbacks.
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddHookConfigurationSources(args);
+    builder.Host.UseSystemd();
+    builder.Services.AddHookOptions();
+    builder.Services.AddHookLogging();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddDeployEngine();
+    builder.Services.AddStatusApi();
+
+    var app = builder.Build();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+    app.MapGitHubWebhooks();
+    app.MapStatusApi();
+    app.Run();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    foreach (var failure in e.Failures)
+        Console.Error.WriteLine($"filmtrip-hook: configuration error: {failure}");
+    return 2;
+}
 
 public partial class Program;

@@ -18,7 +18,7 @@ public sealed class SampleAppTests
         await using var nginx = await NginxServer.StartAsync(port, releases.Root);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-        var version = await Poll.UntilAsync(() => GetOrEmptyAsync(http, new Uri(nginx.ApiUri, "version")), v => v == "1", Deadline);
+        var version = await Poll.UntilAsync(() => VersionOrNullAsync(http, new Uri(nginx.ApiUri, "version"), "1"), Deadline, "/version through nginx");
 
         Assert.Equal("1", version);
         var workers = await pm2.JlistAsync();
@@ -36,7 +36,7 @@ public sealed class SampleAppTests
         var port = await StartBackendAsync(pm2, releases);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var versionUri = new Uri($"http://127.0.0.1:{port}/version");
-        await Poll.UntilAsync(() => GetOrEmptyAsync(http, versionUri), v => v == "1", Deadline);
+        await Poll.UntilAsync(() => VersionOrNullAsync(http, versionUri, "1"), Deadline, "release 1 answering");
 
         await releases.SwitchToAsync("2");
         var reload = await pm2.RunAsync("reload", "filmtrip-backend", "--update-env");
@@ -77,6 +77,9 @@ public sealed class SampleAppTests
         Assert.True(start.ExitCode == 0, start.StandardOutput + start.StandardError);
         return port;
     }
+
+    private static async Task<string?> VersionOrNullAsync(HttpClient http, Uri uri, string expected) =>
+        await GetOrEmptyAsync(http, uri) == expected ? expected : null;
 
     private static async Task<string> GetOrEmptyAsync(HttpClient http, Uri uri)
     {

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 
 namespace FilmTrip.Hook.Tests.Support;
 
-/// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
 public static class FreePort
 {
     public static int Get()

@@ -5,7 +5,7 @@ using CliWrap.Buffered;
 namespace FilmTrip.Hook.Tests.Support;
 
 /// <summary>One pm2 instance in a <c>pm2 jlist</c>.</summary>
-public sealed record Pm2Process(string Name, int Pid, int PmId, string Status, int RestartTime, string? Cwd);
+public sealed record Pm2Instance(string Name, int Pid, int PmId, string Status, int RestartTime, string? Cwd);
 
 /// <summary>The output of one pm2 command.</summary>
 public sealed record Pm2Result(int ExitCode, string StandardOutput, string StandardError);
@@ -64,7 +64,7 @@ public sealed class Pm2Home : IAsyncDisposable
         return new Pm2Result(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
-    public async Task<IReadOnlyList<Pm2Process>> JlistAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(new Dictionary<string, string?>(), ["jlist"], cancellationToken);
         EnsureSuccess(result, "jlist");
@@ -72,7 +72,7 @@ public sealed class Pm2Home : IAsyncDisposable
     }
 
     /// <summary>pm2 may print banners or warnings before the JSON: use the line that is a JSON array.</summary>
-    public static IReadOnlyList<Pm2Process> ParseJlist(string output)
+    public static IReadOnlyList<Pm2Instance> ParseJlist(string output)
     {
         var json = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.StartsWith('['))
             ?? throw new FormatException($"No JSON array in pm2 jlist output: {output}");
@@ -92,10 +92,10 @@ public sealed class Pm2Home : IAsyncDisposable
         }
     }
 
-    private static Pm2Process ToProcess(JsonElement app)
+    private static Pm2Instance ToProcess(JsonElement app)
     {
         var env = app.GetProperty("pm2_env");
-        return new Pm2Process(
+        return new Pm2Instance(
             Name: app.GetProperty("name").GetString() ?? "",
             Pid: app.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : 0,
             PmId: app.GetProperty("pm_id").GetInt32(),

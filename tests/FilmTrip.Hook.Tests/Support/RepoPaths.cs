@@ -1,26 +1,26 @@
 namespace FilmTrip.Hook.Tests.Support;
 
-/// <summary>Paths inside this repository, found from the test assembly's folder.</summary>
 public static class RepoPaths
 {
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    /// <summary>The repository root: the directory holding FilmTrip.Hook.sln.</summary>
+    public static string Root { get; } = FindRoot();
 
-    public static string Root => LazyRoot.Value;
+    /// <summary>The daemon built next to the tests (same configuration).</summary>
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "filmtrip-hook.dll");
 
+    /// <summary>Real GitHub payloads (copied from ../shared/github-payloads with their licence, so a clean clone has them).</summary>
+    public static string SharedPayloads => Path.Combine(Root, "samples", "github-payloads");
+
+    /// <summary>The sample FilmTrip app (backend/, frontend/).</summary>
     public static string SampleApp => Path.Combine(Root, "samples", "filmtrip");
 
+    /// <summary>The plan's nginx config as a template for a private instance.</summary>
     public static string NginxTemplate => Path.Combine(Root, "bench", "nginx", "filmtrip.conf.template");
 
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FilmTrip.Hook.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FilmTrip.Hook.sln above {AppContext.BaseDirectory}.");
+            if (File.Exists(Path.Combine(dir.FullName, "FilmTrip.Hook.sln"))) return dir.FullName;
+        throw new InvalidOperationException("FilmTrip.Hook.sln not found above " + AppContext.BaseDirectory);
     }
 }

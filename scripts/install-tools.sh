@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the tests, the sandbox and the benchmarks need and this machine lacks:
+# pm2 into <repo>/.tools (a local npm prefix; nothing global), and nginx from Debian when run as root.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+pm2_version="7.0.4"
+
+if [ ! -x "$root/.tools/node_modules/.bin/pm2" ]; then
+  echo "install-tools: installing pm2@$pm2_version into $root/.tools"
+  npm install --prefix "$root/.tools" --no-audit --no-fund --loglevel=error "pm2@$pm2_version" >/dev/null
+fi
+
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "install-tools: installing nginx"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    echo "install-tools: nginx is missing; run: sudo apt-get install -y nginx" >&2
+  fi
+fi

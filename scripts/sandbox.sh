@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The main job on a local sandbox: push -> deploy -> status -> rollback, with the real daemon, git, npm and pm2.
+# Everything lives in <repo>/.sandbox; every process it starts is stopped on exit (Ctrl-C included).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sandbox="$root/.sandbox"
+pm2="$root/.tools/node_modules/.bin/pm2"
+export PM2_HOME="$sandbox/pm2"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+stop_all() {
+  local code=$?
+  trap - EXIT INT TERM
+  if [ -f "$sandbox/daemon.pid" ] && kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null; then
+    kill "$(cat "$sandbox/daemon.pid")" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$sandbox/daemon.pid"
+  if [ -d "$PM2_HOME" ] && [ -x "$pm2" ]; then "$pm2" kill --no-color >/dev/null 2>&1 || true; fi
+  echo
+  echo "sandbox: $sandbox (daemon log: $sandbox/daemon.log, deploy logs: $sandbox/data/deploys/)"
+  echo "stopped the daemon and the sandbox's pm2 (PM2_HOME=$PM2_HOME)."
+  exit "$code"
+}
+
+# A run that was killed outright may have left its daemon and pm2 behind: stop them (by pid / PM2_HOME) first.
+if [ -d "$sandbox" ]; then
+  [ -f "$sandbox/daemon.pid" ] && kill "$(cat "$sandbox/daemon.pid")" 2>/dev/null || true
+  [ -d "$PM2_HOME" ] && [ -x "$pm2" ] && "$pm2" kill --no-color >/dev/null 2>&1 || true
+  rm -rf "$sandbox"
+fi
+trap stop_all EXIT INT TERM
+
+say "Installing what is missing (pm2 into .tools/) and building the daemon"
+"$root/scripts/install-tools.sh"
+dotnet build "$root/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
+daemon_dll="$root/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll"
+
+say "Creating the sandbox in $sandbox"
+mkdir -p "$sandbox"/{data,srv/backend/shared,srv/frontend,work}
+git init -q --bare --initial-branch main "$sandbox/filmtrip.git"
+git init -q --initial-branch main "$sandbox/work/filmtrip"
+cp -r "$root/samples/filmtrip/." "$sandbox/work/filmtrip/"
+rm -rf "$sandbox/work/filmtrip/backend/node_modules" "$sandbox/work/filmtrip/frontend/node_modules" "$sandbox/work/filmtrip/frontend/dist"
+commit() {
+  git -C "$sandbox/work/filmtrip" add -A
+  git -C "$sandbox/work/filmtrip" -c user.name=Sandbox -c user.email=sandbox@example.com commit -q -m "$1"
+  git -C "$sandbox/work/filmtrip" push -q --force "$sandbox/filmtrip.git" HEAD:refs/heads/main
+  git -C "$sandbox/work/filmtrip" rev-parse HEAD
+}
+secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+(umask 077; printf '%s' "$secret" > "$sandbox/webhook-secret"; printf '%s' "$token" > "$sandbox/api-token")
+echo "NODE_ENV=production" > "$sandbox/srv/backend/shared/.env"
+hook_port="$(free_port)"; backend_port="$(free_port)"
+cat > "$sandbox/hook.json" <<JSON
+{
+  "Hook": {
+    "DataDirectory": "$sandbox/data",
+    "WebhookSecretFile": "$sandbox/webhook-secret",
+    "ApiTokenFile": "$sandbox/api-token",
+    "Services": {
+      "filmtrip-backend": {
+        "Repository": "$sandbox/filmtrip.git", "GitHubRepository": "acme/filmtrip",
+        "Subdirectory": "backend", "Paths": [ "backend/**" ], "Root": "$sandbox/srv/backend",
+        "SharedFiles": [ ".env" ],
+        "Build": [ [ "npm", "ci", "--omit=dev", "--no-audit", "--no-fund" ], [ "npm", "run", "migrate" ] ],
+        "Environment": { "NODE_ENV": "production" },
+        "Pm2": { "App": "filmtrip-backend", "Home": "$PM2_HOME", "Executable": "$pm2" },
+        "Port": $backend_port,
+        "HealthCheck": { "Url": "http://127.0.0.1:$backend_port/health", "Timeout": "00:00:30" },
+        "KeepReleases": 5
+      },
+      "filmtrip-frontend": {
+        "Repository": "$sandbox/filmtrip.git", "GitHubRepository": "acme/filmtrip",
+        "Subdirectory": "frontend", "Paths": [ "frontend/**" ], "Root": "$sandbox/srv/frontend",
+        "Build": [ [ "npm", "ci", "--no-audit", "--no-fund" ], [ "npm", "run", "build" ] ],
+        "KeepReleases": 5
+      }
+    }
+  }
+}
+JSON
+echo "config: $sandbox/hook.json (secret and token generated into $sandbox, mode 600)"
+
+say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1:$hook_port"
+"$pm2" ping --no-color >/dev/null
+dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" > "$sandbox/daemon.log" 2>&1 &
+echo $! > "$sandbox/daemon.pid"
+api="http://127.0.0.1:$hook_port"
+for _ in $(seq 1 300); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$api/healthz" >/dev/null || { echo "the daemon did not start:"; cat "$sandbox/daemon.log"; exit 1; }
+
+# Sends the push webhook exactly as GitHub would: JSON body, HMAC-SHA256 signature over the raw bytes, a delivery id.
+push() {
+  local sha="$1" body signature
+  body="$(node -e 'const p=require(process.argv[1]);p.ref="refs/heads/main";p.after=process.argv[2];p.repository.full_name="acme/filmtrip";process.stdout.write(JSON.stringify(p))' \
+    "$root/samples/github-payloads/push/with-new-branch.payload.json" "$sha")"
+  signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)"
+  curl -fsS -X POST "$api/webhooks/github" -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \
+    -H "X-GitHub-Delivery: $(node -e 'console.log(require("crypto").randomUUID())')" -H "X-Hub-Signature-256: $signature" \
+    --data-binary "$body"
+}
+
+# Follows one deploy, printing each step as it finishes, until it ends.
+follow() {
+  local id="$1"
+  node - "$api" "$id" <<'JS'
+const [api, id] = process.argv.slice(2);
+let shown = 0;
+(async function poll() {
+  const d = await (await fetch(`${api}/deploys/${id}`)).json();
+  for (const s of d.steps.slice(shown)) console.log(`  ${d.deploy.service.padEnd(18)} ${s.succeeded ? 'ok  ' : 'FAIL'} ${s.name.padEnd(40)} ${s.durationSeconds.toFixed(2)}s`);
+  shown = d.steps.length;
+  if (['queued', 'running'].includes(d.deploy.state)) return setTimeout(poll, 200);
+  console.log(`  ${d.deploy.service.padEnd(18)} => ${d.deploy.state}${d.deploy.error ? ': ' + d.deploy.error : ''}`);
+  process.exitCode = d.deploy.state === 'succeeded' ? 0 : 1;
+})();
+JS
+}
+
+deploy_ids() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const d of JSON.parse(s).deploys)console.log(d.deployId)})'; }
+serving() {
+  echo "  backend  http://127.0.0.1:$backend_port/version -> $(curl -fsS "http://127.0.0.1:$backend_port/version")"
+  echo "  frontend $sandbox/srv/frontend/current/dist/index.html -> $(sed -n 's/.*id="version">\([^<]*\)<.*/\1/p' "$sandbox/srv/frontend/current/dist/index.html")"
+}
+
+say "Push 1: the first version of FilmTrip"
+v1="$(commit "FilmTrip v1")"
+response="$(push "$v1")"; echo "  webhook answered: $response"
+for id in $(echo "$response" | deploy_ids); do follow "$id"; done
+serving
+
+say "Push 2: a change to backend and frontend"
+echo 2 > "$sandbox/work/filmtrip/backend/VERSION"; echo 2 > "$sandbox/work/filmtrip/frontend/VERSION"
+v2="$(commit "FilmTrip v2")"
+response="$(push "$v2")"; echo "  webhook answered: $response"
+for id in $(echo "$response" | deploy_ids); do follow "$id"; done
+say "The new version is serving"
+serving
+
+say "GET /status"
+curl -fsS "$api/status" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s),null,2)))'
+
+say "POST /rollback to ${v1:0:12} (both services of the repository)"
+response="$(curl -fsS -X POST "$api/rollback" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data "{\"commit\":\"${v1:0:12}\"}")"
+echo "  rollback answered: $response"
+for id in $(echo "$response" | deploy_ids); do follow "$id"; done
+say "The old version is serving again"
+serving
+say "Done: push -> deploy -> status -> rollback worked"

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Configuration;
+
+public static class ConfigurationSetup
+{
+    public const string ConfigEnvironmentVariable = "FILMTRIP_HOOK_CONFIG";
+
+    /// <summary>
+    /// Settings come from appsettings.json, then the file named by <c>--config &lt;path&gt;</c> or FILMTRIP_HOOK_CONFIG,
+    /// then environment variables (Hook__WebhookSecret), then the command line.
+    /// </summary>
+    public static void AddHookConfigurationSources(this ConfigurationManager configuration, string[] args)
+    {
+        var extra = ExtraConfigFile(args);
+        if (extra is null) return;
+        if (!File.Exists(extra))
+            throw new OptionsValidationException(HookOptions.SectionName, typeof(HookOptions),
+                [$"--config: configuration file '{extra}' does not exist"]);
+        configuration.AddJsonFile(Path.GetFullPath(extra), optional: false, reloadOnChange: false);
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine(args.Where((a, i) => a != "--config" && (i == 0 || args[i - 1] != "--config")).ToArray());
+    }
+
+    public static string? ExtraConfigFile(string[] args)
+    {
+        var index = Array.IndexOf(args, "--config");
+        if (index >= 0 && index + 1 < args.Length) return args[index + 1];
+        var inline = args.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal));
+        if (inline is not null) return inline["--config=".Length..];
+        var fromEnvironment = Environment.GetEnvironmentVariable(ConfigEnvironmentVariable);
+        return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+    }
+
+    public static IServiceCollection AddHookOptions(this IServiceCollection services)
+    {
+        services.AddOptions<HookOptions>().BindConfiguration(HookOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<HookOptions>, BuildStepsBinder>();
+        services.AddSingleton<IPostConfigureOptions<HookOptions>, SecretsLoader>();
+        services.AddSingleton<IValidateOptions<HookOptions>, HookOptionsValidator>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Git;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Processes;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Deploys;
+
+public static class DeployEngineSetup
+{
+    public static IServiceCollection AddDeployEngine(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new HistoryStore(sp.GetRequiredService<IOptions<HookOptions>>().Value.DataDirectory));
+        services.AddSingleton<IGitSource>(sp => new LibGit2Source(sp.GetRequiredService<IOptions<HookOptions>>().Value.DataDirectory));
+        services.AddSingleton<ICommandRunner, CliWrapCommandRunner>();
+        services.AddSingleton<Pm2Client>();
+        services.AddHttpClient(HealthGate.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero });
+        services.AddSingleton<HealthGate>();
+        services.AddSingleton<DeployQueue>();
+        services.AddSingleton<DeployRunner>();
+        services.AddHostedService<DeployWorker>();
+        return services;
+    }
+}

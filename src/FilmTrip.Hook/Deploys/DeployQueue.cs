@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.History;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Deploys;
+
+/// <summary>
+/// The way into the deploy engine. Every request is written to history as <c>queued</c> before this returns,
+/// so an accepted push survives a crash; one lane per service then runs them in order: rollbacks first,
+/// then the newest waiting push (older waiting pushes are <c>superseded</c> when a newer one arrives).
+/// </summary>
+public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore history, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _signals = new(StringComparer.Ordinal);
+
+    /// <summary>Queues one deploy per service for a push. Null when the delivery id was seen before (nothing queued).</summary>
+    public IReadOnlyList<DeployRecord>? AcceptPush(string deliveryId, string commit, IReadOnlyList<string> services)
+    {
+        var now = time.GetUtcNow();
+        var deploys = services.Select(s => NewRecord(s, DeployTrigger.Push, deliveryId, commit, now)).ToList();
+        if (!history.AcceptDelivery(deliveryId, now, deploys, options.Value.RememberedDeliveries))
+            return null;
+        foreach (var service in services) Signal(service);
+        return deploys;
+    }
+
+    /// <summary>Queues a rollback (ahead of waiting pushes, never superseded) or a manual deploy.</summary>
+    public DeployRecord Enqueue(string service, DeployTrigger trigger, string commit)
+    {
+        var deploy = NewRecord(service, trigger, deliveryId: null, commit, time.GetUtcNow());
+        history.Enqueue(deploy);
+        Signal(service);
+        return deploy;
+    }
+
+    /// <summary>Number of deploys waiting for a service.</summary>
+    public int Waiting(string service) => history.Queued().Count(d => d.Service == service);
+
+    /// <summary>Next deploy for the service: rollbacks first, then pushes in arrival order.</summary>
+    public DeployRecord? Next(string service) => history.Queued().FirstOrDefault(d => d.Service == service);
+
+    public SemaphoreSlim SignalOf(string service) => _signals.GetOrAdd(service, _ => new SemaphoreSlim(0));
+
+    private void Signal(string service) => SignalOf(service).Release();
+
+    private DeployRecord NewRecord(string service, DeployTrigger trigger, string? deliveryId, string commit, DateTimeOffset now)
+    {
+        var id = $"{now.UtcDateTime:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        return new DeployRecord(id, service, trigger, deliveryId, commit, DeployState.Queued, now,
+            DeployLog.PathFor(options.Value.DataDirectory, id));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Processes;
+
+namespace FilmTrip.Hook.Deploys;
+
+/// <summary>The state of one deploy while it runs: its record, its log, its directories, and how to record a step.</summary>
+internal sealed class DeployRun(DeployRecord record, ServiceOptions service, ReleaseLayout layout, DeployLog log, HistoryStore history, TimeProvider time)
+{
+    public DeployRecord Record { get; } = record;
+    public ServiceOptions Service { get; } = service;
+    public ReleaseLayout Layout { get; } = layout;
+    public DeployLog Log { get; } = log;
+
+    /// <summary>The release that was live when this deploy started.</summary>
+    public string? PreviousRelease { get; init; }
+    /// <summary>The release this deploy created (or switches to, for an instant rollback).</summary>
+    public string? Release { get; set; }
+    /// <summary>Whether this deploy created <see cref="Release"/> (and so may delete it on failure).</summary>
+    public bool CreatedRelease { get; set; }
+    public bool Switched { get; set; }
+
+    /// <summary>Runs one named step: shown as the current step while it runs, then recorded with its timing and exit code.</summary>
+    public async Task StepAsync(string name, Func<Task<int?>> body)
+    {
+        var startedAt = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        history.SetCurrentStep(Record.Id, name, startedAt);
+        Log.Write($"==> {name}");
+        try
+        {
+            var exitCode = await body();
+            history.AddStep(Record.Id, new StepRecord(name, startedAt, stopwatch.Elapsed, exitCode, Succeeded: true, Detail: null));
+            Log.Write($"<== {name} ok in {stopwatch.Elapsed.TotalSeconds:0.000}s");
+        }
+        catch (Exception e)
+        {
+            var exitCode = (e as DeployFailedException)?.ExitCode;
+            var detail = e is OperationCanceledException ? "interrupted" : e.Message;
+            history.AddStep(Record.Id, new StepRecord(name, startedAt, stopwatch.Elapsed, exitCode, Succeeded: false, detail));
+            Log.Write($"<== {name} FAILED in {stopwatch.Elapsed.TotalSeconds:0.000}s: {detail}");
+            throw;
+        }
+    }
+
+    public Task StepAsync(string name, Action body) => StepAsync(name, () => { body(); return Task.FromResult<int?>(null); });
+
+    /// <summary>PATH and HOME of the daemon, the service's Environment and its PORT: all a child gets.</summary>
+    public IReadOnlyDictionary<string, string> ChildEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/",
+        };
+        if (Service.Port is { } port) environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in Service.Environment) environment[key] = value;
+        return environment;
+    }
+
+    public Pm2Context? Pm2Context() => Service.Pm2 is { } pm2
+        ? new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, ChildEnvironment()), pm2.App, Layout.Root, ChildEnvironment())
+        : null;
+}

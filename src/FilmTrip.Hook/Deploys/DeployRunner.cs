@@ -1,0 +1,235 @@
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Git;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Processes;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Deploys;
+
+/// <summary>
+/// One deploy from start to end: lock, fetch, materialize, build, switch, reload, health-check, prune —
+/// or, for a rollback to a kept release, just switch, reload and health-check.
+/// An unhealthy result switches back to the release that was live before. See issue #3.
+/// </summary>
+public sealed partial class DeployRunner(
+    IOptions<HookOptions> options,
+    HistoryStore history,
+    IGitSource git,
+    ICommandRunner commands,
+    Pm2Client pm2,
+    HealthGate health,
+    TimeProvider time,
+    ILogger<DeployRunner> logger)
+{
+    private readonly HookOptions _options = options.Value;
+
+    public async Task RunAsync(DeployRecord deploy, CancellationToken cancellationToken)
+    {
+        var service = _options.Services[deploy.Service];
+        var layout = new ReleaseLayout(service.Root);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Service"] = deploy.Service, ["DeployId"] = deploy.Id });
+        using var log = new DeployLog(deploy.LogPath, time);
+        log.Write($"deploy {deploy.Id}: {deploy.Trigger} of {deploy.Service} at {deploy.Commit}");
+
+        using var serviceLock = await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken);
+        Directory.CreateDirectory(layout.ReleasesDirectory);
+        var previous = layout.CurrentRelease();
+        var previousCommit = previous is null ? null : history.CommitOfRelease(deploy.Service, previous);
+        if (!history.TryMarkRunning(deploy.Id, time.GetUtcNow(), previousCommit))
+        {
+            log.Write("superseded by a newer deploy before it started");
+            return;
+        }
+        Log.Started(logger, deploy.Trigger, deploy.Commit);
+
+        var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous };
+        var (state, error) = await RunStepsAsync(run, cancellationToken);
+        history.Finish(deploy.Id, state, time.GetUtcNow(), error);
+        log.Write($"deploy {deploy.Id} finished: {HistoryStore.StateName(state)}{(error is null ? "" : ": " + error)}");
+        Log.Finished(logger, state, error);
+    }
+
+    private async Task<(DeployState, string?)> RunStepsAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var kept = run.Record.Trigger == DeployTrigger.Rollback ? KeptReleaseOf(run) : null;
+            if (kept is not null)
+            {
+                run.Release = kept;
+                history.SetRelease(run.Record.Id, kept);
+                run.Log.Write($"release {kept} is still on disk: switching to it without fetching or building");
+            }
+            else
+            {
+                await BuildReleaseAsync(run, cancellationToken);
+            }
+
+            var unhealthy = await GoLiveAsync(run, run.Release!, cancellationToken);
+            if (unhealthy is null)
+            {
+                await run.StepAsync("prune", () => Prune(run));
+                return (DeployState.Succeeded, null);
+            }
+            return await RollBackAsync(run, unhealthy, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            CleanUpUnswitched(run);
+            return (DeployState.Interrupted, "the daemon stopped during the deploy");
+        }
+        catch (Exception e) when (e is DeployFailedException or GitPermanentException or GitTransientException or Pm2Exception or IOException or UnauthorizedAccessException)
+        {
+            if (run.Switched)
+                return await RollBackAsync(run, e.Message, cancellationToken);
+            CleanUpUnswitched(run);
+            return (DeployState.Failed, e.Message);
+        }
+    }
+
+    /// <summary>Fetch, check the commit, materialize the release, link shared paths, run the build steps.</summary>
+    private async Task BuildReleaseAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        var sha = run.Record.Commit;
+        await run.StepAsync("fetch", async () =>
+        {
+            var tip = await Resilience.GitFetch.ExecuteAsync(
+                token =>
+                {
+                    try
+                    {
+                        return ValueTask.FromResult(git.Fetch(run.Service, token));
+                    }
+                    catch (GitTransientException e)
+                    {
+                        run.Log.Write($"fetch attempt failed: {e.Message}");
+                        throw;
+                    }
+                }, cancellationToken);
+            run.Log.Write($"{run.Service.Branch} is at {tip}");
+            if (git.Resolve(run.Service, sha).Result != CommitLookupResult.Found)
+                throw new DeployFailedException($"commit {sha} does not exist in {run.Service.Repository}");
+            if (!git.IsReachableFromBranch(run.Service, sha))
+                throw new DeployFailedException($"commit {sha} is not reachable from branch {run.Service.Branch}");
+            return null;
+        });
+
+        var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), sha);
+        if (release == run.PreviousRelease)
+            throw new DeployFailedException($"release {release} is live already; push again in a second");
+        run.Layout.Delete(release);
+        run.Release = release;
+        run.CreatedRelease = true;
+        history.SetRelease(run.Record.Id, release);
+
+        await run.StepAsync("materialize", () =>
+        {
+            git.Materialize(run.Service, sha, run.Layout.PathOf(release));
+            SharedLinks.Link(run.Service, run.Layout, release, run.Log.Write);
+        });
+
+        foreach (var step in run.Service.Build)
+            await run.StepAsync($"build: {step}", async () =>
+            {
+                var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment(), run.Service.StepTimeout);
+                var result = await commands.RunAsync(spec, run.Log.Write, cancellationToken);
+                if (result.TimedOut)
+                    throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);
+                if (!result.Succeeded)
+                    throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
+                return result.ExitCode;
+            });
+    }
+
+    /// <summary>Switch, reload, health-check. Returns null when healthy, else why not.</summary>
+    private async Task<string?> GoLiveAsync(DeployRun run, string release, CancellationToken cancellationToken)
+    {
+        await run.StepAsync("switch", () =>
+        {
+            run.Layout.Switch(release);
+            run.Switched = true;
+            run.Log.Write($"current -> releases/{release}");
+        });
+        if (run.Pm2Context() is { } app)
+            await run.StepAsync("reload", () => ReloadAsync(run, app, cancellationToken));
+
+        string? unhealthy = null;
+        await run.StepAsync("health", async () =>
+        {
+            unhealthy = await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context(), run.Log.Write, cancellationToken);
+            if (unhealthy is not null) run.Log.Write(unhealthy);
+            return null;
+        });
+        return unhealthy;
+    }
+
+    private async Task<int?> ReloadAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
+    {
+        var known = await pm2.ListAsync(app, cancellationToken);
+        var result = known.Count == 0
+            ? await pm2.StartAsync(app, run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken)
+            : await pm2.ReloadAsync(app, run.Log.Write, cancellationToken);
+        if (!result.Succeeded)
+            throw new DeployFailedException($"pm2 {(known.Count == 0 ? "start" : "reload")} {app.App} exited with {result.ExitCode}", result.ExitCode);
+        return result.ExitCode;
+    }
+
+    /// <summary>Back to the release that was live before this deploy; the deploy ends rolled_back (or failed when there was none).</summary>
+    private async Task<(DeployState, string?)> RollBackAsync(DeployRun run, string reason, CancellationToken cancellationToken)
+    {
+        run.Log.Write($"rolling back: {reason}");
+        if (run.PreviousRelease is not { } previous)
+        {
+            await run.StepAsync("rollback: stop", async () =>
+            {
+                run.Layout.RemoveCurrent();
+                if (run.Pm2Context() is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
+                return null;
+            });
+            if (run.CreatedRelease) run.Layout.Delete(run.Release!);
+            return (DeployState.Failed, $"{reason}; there was no earlier release to go back to, so nothing is live");
+        }
+
+        try
+        {
+            var unhealthy = await GoLiveAsync(run, previous, CancellationToken.None);
+            if (run.CreatedRelease) run.Layout.Delete(run.Release!);
+            return unhealthy is null
+                ? (run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack,
+                    $"{reason}; back on release {previous}")
+                : (DeployState.Failed, $"{reason}; the release before it ({previous}) is unhealthy too: {unhealthy}");
+        }
+        catch (Exception e) when (e is DeployFailedException or Pm2Exception or IOException)
+        {
+            return (DeployState.Failed, $"{reason}; going back to {previous} failed: {e.Message}");
+        }
+    }
+
+    private IReadOnlyList<string> Prune(DeployRun run)
+    {
+        var removed = run.Layout.Prune(run.Service.KeepReleases, run.Release, run.PreviousRelease);
+        foreach (var release in removed) run.Log.Write($"pruned release {release}");
+        return removed;
+    }
+
+    /// <summary>A kept release built from the rollback's commit, if one is on disk.</summary>
+    private string? KeptReleaseOf(DeployRun run) =>
+        run.Layout.Releases().FirstOrDefault(r =>
+            (history.CommitOfRelease(run.Record.Service, r) ?? "").Equals(run.Record.Commit, StringComparison.Ordinal)
+            || ReleaseLayout.ShortShaOf(r) == run.Record.Commit[..12]);
+
+    private static void CleanUpUnswitched(DeployRun run)
+    {
+        if (run.CreatedRelease && !run.Switched && run.Release is { } release)
+            run.Layout.Delete(release);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3001, LogLevel.Information, "Deploy started: {Trigger} of {Commit}")]
+        public static partial void Started(ILogger logger, DeployTrigger trigger, string commit);
+
+        [LoggerMessage(3002, LogLevel.Information, "Deploy finished: {State} {Error}")]
+        public static partial void Finished(ILogger logger, DeployState state, string? error);
+    }
+}

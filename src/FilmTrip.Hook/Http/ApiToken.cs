@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FilmTrip.Hook.Http;
+
+public static class ApiToken
+{
+    /// <summary>Checks "Authorization: Bearer &lt;token&gt;" in constant time. Fails closed on an empty configured token.</summary>
+    public static bool IsAuthorized(string? authorizationHeader, string configuredToken)
+    {
+        if (string.IsNullOrEmpty(configuredToken) || authorizationHeader is null
+            || !authorizationHeader.StartsWith("Bearer ", StringComparison.Ordinal))
+            return false;
+        // Hash both sides first so the comparison takes the same time whatever the lengths.
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader["Bearer ".Length..].Trim()));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configuredToken));
+        return CryptographicOperations.FixedTimeEquals(given, expected);
+    }
+
+    public static IResult Unauthorized() => Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
+        "send 'Authorization: Bearer <ApiToken>' with the token from the daemon's configuration");
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Status;
+
+/// <summary>GET /status, /status/{service}, /deploys, /deploys/{id}; POST /rollback. See issue #4.</summary>
+public static partial class StatusEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public static IServiceCollection AddStatusApi(this IServiceCollection services) =>
+        services.AddSingleton<StatusReader>().AddSingleton<RollbackPlanner>();
+
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        var reads = app.MapGroup("").AddEndpointFilter(RequireTokenForStatus);
+        reads.MapGet("/status", GetAll);
+        reads.MapGet("/status/{service}", GetOne);
+        reads.MapGet("/deploys", ListDeploys);
+        reads.MapGet("/deploys/{id}", GetDeploy);
+        app.MapPost("/rollback", RollbackAsync).DisableAntiforgery();
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireTokenForStatus(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<HookOptions>>().Value;
+        if (options.RequireTokenForStatus && !ApiToken.IsAuthorized(context.HttpContext.Request.Headers.Authorization, options.ApiToken))
+            return ApiToken.Unauthorized();
+        return await next(context);
+    }
+
+    internal static Ok<StatusResponse> GetAll(StatusReader status) => TypedResults.Ok(status.All());
+
+    internal static IResult GetOne(string service, StatusReader status, IOptions<HookOptions> options) =>
+        options.Value.Services.ContainsKey(service)
+            ? TypedResults.Ok(status.Of(service))
+            : Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(service)}'");
+
+    internal static IResult ListDeploys(HistoryStore history, IOptions<HookOptions> options, string? service, string? state, int? limit)
+    {
+        if (service is not null && !options.Value.Services.ContainsKey(service))
+            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(service)}'");
+        DeployState? parsed = null;
+        if (state is not null)
+        {
+            if (!Enum.GetValues<DeployState>().Any(s => HistoryStore.StateName(s) == state))
+                return Problems.Create(400, "bad-query", "Bad query",
+                    $"state must be one of {string.Join(", ", Enum.GetValues<DeployState>().Select(HistoryStore.StateName))}");
+            parsed = Enum.GetValues<DeployState>().First(s => HistoryStore.StateName(s) == state);
+        }
+        if (limit is < 1 or > MaxPageSize)
+            return Problems.Create(400, "bad-query", "Bad query", $"limit must be between 1 and {MaxPageSize}");
+        return TypedResults.Ok(new DeployList(history.List(service, parsed, limit ?? 20).Select(DeploySummary.Of).ToList()));
+    }
+
+    internal static IResult GetDeploy(string id, string? log, HistoryStore history)
+    {
+        if (!DeployId().IsMatch(id) || history.Get(id) is not { } deploy)
+            return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Clip(id)}'");
+        if (log == "full")
+            return File.Exists(deploy.LogPath)
+                ? TypedResults.PhysicalFile(deploy.LogPath, "text/plain; charset=utf-8")
+                : TypedResults.Text("", "text/plain; charset=utf-8");
+        var steps = history.Steps(id)
+            .Select(s => new StepView(s.Name, s.StartedAt, s.Duration.TotalSeconds, s.ExitCode, s.Succeeded, s.Detail)).ToList();
+        return TypedResults.Ok(new DeployDetail(DeploySummary.Of(deploy), steps, DeployLog.Tail(deploy.LogPath, 200)));
+    }
+
+    internal static async Task<IResult> RollbackAsync(HttpRequest request, IOptions<HookOptions> options, RollbackPlanner planner)
+    {
+        if (!ApiToken.IsAuthorized(request.Headers.Authorization, options.Value.ApiToken))
+            return ApiToken.Unauthorized();
+        RollbackRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<RollbackRequest>(request.Body, JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Create(400, "bad-request", "Malformed JSON", $"the body must be {{\"commit\": \"<sha>\", \"service\": \"<name>\"}}: {e.Message}");
+        }
+        if (body is null)
+            return Problems.Create(400, "bad-request", "Malformed JSON", "the body must be {\"commit\": \"<sha>\", \"service\": \"<name>\"}");
+
+        var outcome = planner.Plan(body.Commit, body.Service);
+        if (outcome.Problem is not null)
+            return Problems.Create(outcome.Status, outcome.Status switch
+            {
+                404 => "not-found", 409 => "ambiguous-commit", 422 => "unreachable-commit", _ => "bad-commit",
+            }, outcome.Status switch
+            {
+                404 => "Not found", 409 => "Ambiguous commit", 422 => "Commit not on the deploy branch", _ => "Bad commit",
+            }, outcome.Problem);
+        return TypedResults.Accepted((string?)null,
+            new RollbackAccepted(outcome.Deploys.Select(d => new RollbackDeploy(d.Service, d.Id, d.Commit)).ToList()));
+    }
+
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")]
+    private static partial Regex DeployId();
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.History;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Status;
+
+/// <summary>What is live, what runs, what ran: read from each service's directories and the history.</summary>
+public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, TimeProvider time)
+{
+    public ServiceStatus Of(string name)
+    {
+        var service = options.Value.Services[name];
+        var layout = new ReleaseLayout(service.Root);
+        var now = time.GetUtcNow();
+
+        var current = layout.CurrentRelease() is { } live
+            ? new LiveRelease(history.CommitOfRelease(name, live), live, LastSwitchTo(name, live) ?? ReleaseTime(live))
+            : null;
+
+        var recent = history.List(name, null, 50);
+        var running = recent.FirstOrDefault(d => d.State == DeployState.Running) is { } r
+            ? new RunningDeploy(r.Id, HistoryStore.TriggerName(r.Trigger), r.Commit, r.CurrentStep,
+                r.CurrentStepStartedAt is { } s ? (now - s).TotalSeconds : null, (now - (r.StartedAt ?? now)).TotalSeconds)
+            : null;
+        var last = history.LastFinished(name);
+        var releases = layout.Releases()
+            .Select(id => new KeptRelease(history.CommitOfRelease(name, id), id, ReleaseTime(id)))
+            .ToList();
+        return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
+            last is null ? null : DeploySummary.Of(last), releases);
+    }
+
+    public StatusResponse All() => new(options.Value.Services.Keys.Order(StringComparer.Ordinal).Select(Of).ToList());
+
+    /// <summary>When the live release last went live: the newest successful deploy that switched to it.</summary>
+    private DateTimeOffset? LastSwitchTo(string service, string release) =>
+        history.List(service, DeployState.Succeeded, 50).FirstOrDefault(d => d.ReleaseId == release)?.FinishedAt;
+
+    private static DateTimeOffset ReleaseTime(string releaseId) =>
+        DateTimeOffset.ParseExact(releaseId[..14], "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+}

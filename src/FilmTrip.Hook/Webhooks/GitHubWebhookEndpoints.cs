@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Webhooks;
+
+/// <summary>POST /webhooks/github: the front door. Verify, parse, match, queue, answer 202 within GitHub's 10 s. See issue #2.</summary>
+public static partial class GitHubWebhookEndpoints
+{
+    /// <summary>GitHub's own cap on a delivery.</summary>
+    public const int MaxBodyBytes = 25 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/github", ReceiveAsync).DisableAntiforgery();
+        return app;
+    }
+
+    public sealed record QueuedDeploy(string Service, string DeployId, string Commit);
+    public sealed record Accepted(string DeliveryId, IReadOnlyList<QueuedDeploy> Deploys);
+
+    internal static async Task<IResult> ReceiveAsync(
+        HttpRequest request, IOptions<HookOptions> options, DeployQueue queue, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("FilmTrip.Hook.Webhooks");
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
+                $"a delivery may be at most {MaxBodyBytes} bytes");
+
+        var hook = options.Value;
+        var verdict = WebhookSignature.Verify(body, request.Headers["X-Hub-Signature-256"].ToString(), Encoding.UTF8.GetBytes(hook.WebhookSecret));
+        if (verdict != SignatureCheck.Valid)
+        {
+            Log.Rejected(logger, verdict);
+            return Problems.Create(StatusCodes.Status401Unauthorized, "bad-signature", "Signature not accepted", verdict switch
+            {
+                SignatureCheck.Missing => "the X-Hub-Signature-256 header is missing",
+                SignatureCheck.Malformed => "X-Hub-Signature-256 must be 'sha256=' followed by 64 hex digits",
+                _ => "X-Hub-Signature-256 does not match the body and the configured secret",
+            });
+        }
+
+        var eventName = request.Headers["X-GitHub-Event"].ToString();
+        if (eventName == "ping") return TypedResults.Ok(new { pong = true });
+        if (eventName != "push") return Ignore($"event '{Truncate(eventName)}' does not deploy");
+
+        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        if (!DeliveryId().IsMatch(deliveryId))
+            return Problems.Create(StatusCodes.Status400BadRequest, "bad-delivery-id", "Bad delivery id",
+                "X-GitHub-Delivery must be present: 1 to 100 letters, digits or dashes");
+
+        var (push, problem) = PushEventParser.Parse(body, request.ContentType);
+        if (push is null) return Problems.Create(StatusCodes.Status400BadRequest, "bad-payload", "Malformed push payload", problem!);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["DeliveryId"] = deliveryId });
+
+        var (services, reason) = Match(hook, push);
+        if (services.Count == 0) return Ignore(reason!);
+
+        var deploys = queue.AcceptPush(deliveryId, push.After, services);
+        if (deploys is null)
+        {
+            Log.Duplicate(logger, deliveryId);
+            return TypedResults.Ok(new { duplicate = true });
+        }
+        Log.Accepted(logger, deliveryId, push.After, string.Join(",", services));
+        return TypedResults.Accepted((string?)null, new Accepted(deliveryId, deploys.Select(d => new QueuedDeploy(d.Service, d.Id, d.Commit)).ToList()));
+    }
+
+    /// <summary>The services a push deploys, or why it deploys none.</summary>
+    internal static (IReadOnlyList<string> Services, string? Reason) Match(HookOptions hook, PushEvent push)
+    {
+        if (push.Ref.StartsWith("refs/tags/", StringComparison.Ordinal)) return ([], "tag pushes do not deploy");
+        if (push.Deleted) return ([], "a branch deletion does not deploy");
+        var ofRepository = hook.Services
+            .Where(s => string.Equals(s.Value.GitHubRepository, push.Repository, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (ofRepository.Count == 0) return ([], $"no service deploys from repository '{Truncate(push.Repository)}'");
+        var matching = ofRepository.Where(s => push.Ref == $"refs/heads/{s.Value.Branch}").Select(s => s.Key).ToList();
+        return matching.Count == 0
+            ? ([], $"'{Truncate(push.Ref)}' is not a deploy branch ({string.Join(", ", ofRepository.Select(s => "refs/heads/" + s.Value.Branch).Distinct())})")
+            : (matching, null);
+    }
+
+    private static IResult Ignore(string reason) => TypedResults.Json(new { ignored = reason }, statusCode: StatusCodes.Status202Accepted);
+
+    private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,100}$")]
+    private static partial Regex DeliveryId();
+
+    private static partial class Log
+    {
+        [LoggerMessage(2001, LogLevel.Warning, "Webhook rejected: signature {Verdict}")]
+        public static partial void Rejected(ILogger logger, SignatureCheck verdict);
+
+        [LoggerMessage(2002, LogLevel.Information, "Push {DeliveryId} of {Commit} queued for {Services}")]
+        public static partial void Accepted(ILogger logger, string deliveryId, string commit, string services);
+
+        [LoggerMessage(2003, LogLevel.Information, "Delivery {DeliveryId} was accepted before; not deploying again")]
+        public static partial void Duplicate(ILogger logger, string deliveryId);
+    }
+}

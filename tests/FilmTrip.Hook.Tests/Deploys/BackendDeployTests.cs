@@ -1,0 +1,54 @@
+using FilmTrip.Hook.Tests.Support;
+
+namespace FilmTrip.Hook.Tests.Deploys;
+
+/// <summary>The seed's backend (pm2 cluster, 2 instances, wait_ready) deployed by the real daemon into a real pm2.</summary>
+public sealed class BackendDeployTests : IAsyncLifetime
+{
+    private BackendWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await BackendWorld.StartAsync();
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task Push_starts_then_reloads_the_backend_and_leaves_the_other_tenant_alone()
+    {
+        var canaryBefore = await _world.CanaryAsync();
+        var canaryHash = BackendWorld.HashDirectory(_world.CanaryDirectory);
+
+        var first = await _world.DeployVersionAsync("1");
+        DeployAssert.State("succeeded", first);
+        Assert.Equal("1", await _world.ServedVersionAsync());
+
+        var second = await _world.DeployVersionAsync("2");
+        DeployAssert.State("succeeded", second);
+        Assert.Equal("2", await _world.ServedVersionAsync());
+        Assert.Contains(second["steps"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "reload");
+        Assert.True(File.Exists(Path.Combine(_world.BackendRoot, "current", "MIGRATED")), "npm run migrate ran in the release");
+
+        var backend = (await _world.Pm2.ListAsync()).Where(p => p.Name == "filmtrip-backend").ToList();
+        Assert.Equal(2, backend.Count);
+        Assert.All(backend, p => Assert.Equal("online", p.Status));
+        Assert.Equal(canaryBefore, await _world.CanaryAsync());
+        Assert.Equal(canaryHash, BackendWorld.HashDirectory(_world.CanaryDirectory));
+    }
+
+    [Fact]
+    public async Task A_backend_that_crashes_on_start_is_rolled_back_and_the_old_version_keeps_serving()
+    {
+        DeployAssert.State("succeeded", await _world.DeployVersionAsync("1"));
+        var canaryBefore = await _world.CanaryAsync();
+        _world.Repo.Write("backend/CRASH_ON_START", "yes");
+
+        var crashed = await _world.DeployVersionAsync("2");
+
+        DeployAssert.State("rolled_back", crashed);
+        Assert.Contains("back on release", crashed["deploy"]!["error"]!.GetValue<string>());
+        Assert.Equal("1", await _world.ServedVersionAsync());
+        Assert.Single(Directory.GetDirectories(Path.Combine(_world.BackendRoot, "releases")));
+        Assert.Equal(canaryBefore, await _world.CanaryAsync());
+        var status = await _world.Daemon.GetJsonAsync("/status/filmtrip-backend");
+        Assert.Equal(crashed["deploy"]!["previousCommit"]!.GetValue<string>(), status["current"]!["commit"]!.GetValue<string>());
+    }
+}
