@@ -93,6 +93,6 @@ public sealed partial class ReleaseLayout(string root)
         Directory.Delete(path, recursive: true);
     }
 
-    [GeneratedRegex("^[0-9]{14}-[0-9a-f]{12}$")]
+    [GeneratedRegex("^[0-9]{14}-[0-9a-f]{12}\\z")]
     private static partial Regex ReleaseName();
 }

@@ -83,6 +83,6 @@ public sealed partial class RollbackPlanner(IOptions<HookOptions> options, IGitS
 
     private static Outcome Refuse(int status, string detail) => new([], status, detail);
 
-    [GeneratedRegex("^[0-9a-fA-F]{7,40}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{7,40}\\z")]
     private static partial Regex ShortSha();
 }

@@ -37,6 +37,16 @@ public sealed class HookOptionsValidationTests : IDisposable
     public void The_reference_configuration_is_valid() =>
         Assert.Empty(HookConfig.Problems(_config));
 
+    [Fact]
+    public void A_value_of_the_wrong_type_is_reported_with_its_key()
+    {
+        _config.Service("frontend")["StepTimeout"] = "ten minutes";
+
+        var problems = HookConfig.Problems(_config);
+
+        Assert.Contains(problems, p => p.Contains("Hook:Services:frontend:StepTimeout") && p.Contains("ten minutes"));
+    }
+
     // --- the webhook secret ---
 
     [Fact]
