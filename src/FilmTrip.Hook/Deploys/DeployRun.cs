@@ -15,6 +15,8 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
 
     /// <summary>The release that was live when this deploy started.</summary>
     public string? PreviousRelease { get; init; }
+    /// <summary>The commit that was live when this deploy started.</summary>
+    public string? PreviousCommit { get; init; }
     /// <summary>The release this deploy created (or switches to, for an instant rollback).</summary>
     public string? Release { get; set; }
     /// <summary>Whether this deploy created <see cref="Release"/> (and so may delete it on failure).</summary>

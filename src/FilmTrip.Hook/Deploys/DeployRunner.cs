@@ -42,7 +42,7 @@ public sealed partial class DeployRunner(
         }
         Log.Started(logger, deploy.Trigger, deploy.Commit);
 
-        var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous };
+        var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous, PreviousCommit = previousCommit };
         var (state, error) = await RunStepsAsync(run, cancellationToken);
         history.Finish(deploy.Id, state, time.GetUtcNow(), error);
         log.Write($"deploy {deploy.Id} finished: {HistoryStore.StateName(state)}{(error is null ? "" : ": " + error)}");
@@ -60,9 +60,9 @@ public sealed partial class DeployRunner(
                 history.SetRelease(run.Record.Id, kept);
                 run.Log.Write($"release {kept} is still on disk: switching to it without fetching or building");
             }
-            else
+            else if (await BuildReleaseAsync(run, cancellationToken) is { } skipped)
             {
-                await BuildReleaseAsync(run, cancellationToken);
+                return (DeployState.Skipped, skipped);
             }
 
             var unhealthy = await GoLiveAsync(run, run.Release!, cancellationToken);
@@ -87,8 +87,11 @@ public sealed partial class DeployRunner(
         }
     }
 
-    /// <summary>Fetch, check the commit, materialize the release, link shared paths, run the build steps.</summary>
-    private async Task BuildReleaseAsync(DeployRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetch, check the commit, materialize the release, link shared paths, reuse or install dependencies, run the
+    /// build steps. Returns why the push needs no deploy of this service, or null once the release is built.
+    /// </summary>
+    private async Task<string?> BuildReleaseAsync(DeployRun run, CancellationToken cancellationToken)
     {
         var sha = run.Record.Commit;
         await run.StepAsync("fetch", async () =>
@@ -114,6 +117,11 @@ public sealed partial class DeployRunner(
             return null;
         });
 
+        string? skip = null;
+        if (run.Record.Trigger == DeployTrigger.Push && run.PreviousCommit is { } live)
+            await run.StepAsync("changes", () => { skip = WhySkip(run, live, sha); });
+        if (skip is not null) return skip;
+
         var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), sha);
         if (release == run.PreviousRelease)
             throw new DeployFailedException($"release {release} is live already; push again in a second");
@@ -128,7 +136,17 @@ public sealed partial class DeployRunner(
             SharedLinks.Link(run.Service, run.Layout, release, run.Log.Write);
         });
 
+        var dependenciesReused = false;
+        if (run.Service.Build.Any(b => b.SkipWhenDependenciesUnchanged))
+            await run.StepAsync("dependencies", () => { dependenciesReused = ReuseDependencies(run, release); });
+
         foreach (var step in run.Service.Build)
+        {
+            if (dependenciesReused && step.SkipWhenDependenciesUnchanged)
+            {
+                run.Log.Write($"skipping '{step}': dependencies unchanged");
+                continue;
+            }
             await run.StepAsync($"build: {step}", async () =>
             {
                 var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment(), run.Service.StepTimeout);
@@ -139,6 +157,43 @@ public sealed partial class DeployRunner(
                     throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
                 return result.ExitCode;
             });
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Why a push needs no deploy of this service: its commit is live already, or nothing under its Paths changed
+    /// since the live commit (decided from the git diff: a payload's file lists are truncated on large pushes).
+    /// A live commit that is not an ancestor (a forced push) always deploys.
+    /// </summary>
+    private string? WhySkip(DeployRun run, string live, string sha)
+    {
+        if (live == sha) return $"commit {sha[..12]} is live already";
+        if (run.Service.Paths.Length == 0) return null;
+        if (!git.IsAncestor(run.Service, live, sha))
+        {
+            run.Log.Write($"the live commit {live[..12]} is not an ancestor of {sha[..12]} (a forced push): deploying");
+            return null;
+        }
+        var changed = git.ChangedPaths(run.Service, live, sha);
+        var relevant = PathFilter.Matching(run.Service, changed);
+        run.Log.Write($"{changed.Count} paths changed since {live[..12]}, {relevant.Count} under {string.Join(", ", run.Service.Paths)}");
+        return relevant.Count == 0
+            ? $"no change under {string.Join(", ", run.Service.Paths)} between {live[..12]} and {sha[..12]}"
+            : null;
+    }
+
+    private static bool ReuseDependencies(DeployRun run, string release)
+    {
+        var live = run.PreviousRelease is { } previous ? run.Layout.PathOf(previous) : null;
+        if (DependencyReuse.WhyNot(run.Service, live, run.Layout.PathOf(release)) is { } why)
+        {
+            run.Log.Write($"installing dependencies: {why}");
+            return false;
+        }
+        var files = DependencyReuse.LinkModules(live!, run.Layout.PathOf(release));
+        run.Log.Write($"dependency files unchanged: hard-linked {files} files of {DependencyReuse.ModulesDirectory} from {run.PreviousRelease}");
+        return true;
     }
 
     /// <summary>Switch, reload, health-check. Returns null when healthy, else why not.</summary>

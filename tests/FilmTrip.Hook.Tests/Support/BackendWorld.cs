@@ -58,7 +58,9 @@ public sealed class BackendWorld : IAsyncDisposable
                 ["Subdirectory"] = "backend",
                 ["Paths"] = new JsonArray("backend/**"),
                 ["Root"] = BackendRoot,
-                ["Build"] = new JsonArray(new JsonArray("npm", "ci", "--omit=dev", "--no-audit", "--no-fund"), new JsonArray("npm", "run", "migrate")),
+                ["Build"] = new JsonArray(
+                    new JsonObject { ["Run"] = new JsonArray("npm", "ci", "--omit=dev", "--no-audit", "--no-fund"), ["SkipWhenDependenciesUnchanged"] = true },
+                    new JsonArray("npm", "run", "migrate")),
                 ["Environment"] = new JsonObject { ["NODE_ENV"] = "production" },
                 ["StepTimeout"] = "00:02:00",
                 ["Pm2"] = new JsonObject { ["App"] = "filmtrip-backend", ["Home"] = Pm2.HomeDirectory, ["Executable"] = Pm2.Executable },
@@ -68,6 +70,15 @@ public sealed class BackendWorld : IAsyncDisposable
                     ["Url"] = $"http://127.0.0.1:{BackendPort}/health", ["Timeout"] = "00:00:30", ["StableFor"] = "00:00:01",
                 },
                 ["KeepReleases"] = 3,
+            },
+            ["filmtrip-frontend"] = new JsonObject
+            {
+                ["Repository"] = Repo.Bare,
+                ["GitHubRepository"] = Repository,
+                ["Subdirectory"] = "frontend",
+                ["Paths"] = new JsonArray("frontend/**"),
+                ["Root"] = FrontendRoot,
+                ["Build"] = new JsonArray(new JsonArray("npm", "run", "build")),
             },
         };
         Config = Daemon.Config(Temp.Combine("data"), services);
