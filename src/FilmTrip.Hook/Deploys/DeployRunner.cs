@@ -197,26 +197,34 @@ public sealed partial class DeployRunner(
     }
 
     /// <summary>Switch, reload, health-check. Returns null when healthy, else why not.</summary>
-    private async Task<string?> GoLiveAsync(DeployRun run, string release, CancellationToken cancellationToken)
+    private async Task<string?> GoLiveAsync(DeployRun run, string release, CancellationToken cancellationToken, string stepPrefix = "")
     {
-        await run.StepAsync("switch", () =>
+        await run.StepAsync(stepPrefix + "switch", () =>
         {
             run.Layout.Switch(release);
             run.Switched = true;
             run.Log.Write($"current -> releases/{release}");
         });
         if (run.Pm2Context() is { } app)
-            await run.StepAsync("reload", () => ReloadAsync(run, app, cancellationToken));
+            await run.StepAsync(stepPrefix + "reload", () => ReloadAsync(run, app, cancellationToken));
 
-        string? unhealthy = null;
-        await run.StepAsync("health", async () =>
+        try
         {
-            unhealthy = await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context(), run.Log.Write, cancellationToken);
-            if (unhealthy is not null) run.Log.Write(unhealthy);
+            await run.StepAsync(stepPrefix + "health", async () =>
+            {
+                if (await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context(), run.Log.Write, cancellationToken) is { } unhealthy)
+                    throw new UnhealthyException(unhealthy);
+                return null;
+            });
             return null;
-        });
-        return unhealthy;
+        }
+        catch (UnhealthyException e)
+        {
+            return e.Message;
+        }
     }
+
+    private sealed class UnhealthyException(string reason) : Exception(reason);
 
     private async Task<int?> ReloadAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
     {
@@ -247,7 +255,7 @@ public sealed partial class DeployRunner(
 
         try
         {
-            var unhealthy = await GoLiveAsync(run, previous, CancellationToken.None);
+            var unhealthy = await GoLiveAsync(run, previous, CancellationToken.None, stepPrefix: "rollback: ");
             if (run.CreatedRelease) run.Layout.Delete(run.Release!);
             return unhealthy is null
                 ? (run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack,

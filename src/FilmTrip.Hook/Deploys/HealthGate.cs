@@ -66,7 +66,14 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         {
             return $"unhealthy after {timeout.TotalSeconds:0.#}s: {lastProblem}";
         }
+        catch (GaveUpException e)
+        {
+            // A terminal state: waiting out the timeout would only delay the rollback.
+            return $"unhealthy: {e.Message}";
+        }
     }
+
+    private sealed class GaveUpException(string message) : Exception(message);
 
     /// <summary>One probe: no problem when the URL answers 2xx and every pm2 instance is online.</summary>
     private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> ProbeAsync(
@@ -74,6 +81,8 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
     {
         IReadOnlyList<Pm2Instance> instances = app is null ? [] : await pm2.ListAsync(app, cancellationToken);
         if (app is not null && instances.Count == 0) return ($"pm2 has no app named '{app.App}'", instances);
+        if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
+            throw new GaveUpException($"pm2 instance {dead.PmId} of '{app!.App}' is {dead.Status} (pm2 stopped restarting it)");
         if (instances.FirstOrDefault(i => i.Status != "online") is { } down)
             return ($"pm2 instance {down.PmId} of '{app!.App}' is {down.Status}", instances);
         return (await ProbeUrlAsync(health, cancellationToken), instances);

@@ -61,6 +61,9 @@ public sealed class BackendDeployTests : IAsyncLifetime
 
         DeployAssert.State("rolled_back", crashed);
         Assert.Contains("back on release", crashed["deploy"]!["error"]!.GetValue<string>());
+        var steps = crashed["steps"]!.AsArray().ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["succeeded"]!.GetValue<bool>());
+        Assert.False(steps["health"]);
+        Assert.True(steps["rollback: switch"] && steps["rollback: reload"] && steps["rollback: health"]);
         Assert.Equal("1", await _world.ServedVersionAsync());
         Assert.Single(Directory.GetDirectories(Path.Combine(_world.BackendRoot, "releases")));
         Assert.Equal(canaryBefore, await _world.CanaryAsync());
