@@ -21,6 +21,8 @@ public static class DeployEngineSetup
         services.AddSingleton<DeployQueue>();
         services.AddSingleton<DeployRunner>();
         services.AddHostedService<DeployWorker>();
+        // Room for a deploy stopped after its switch to go back to the previous release (systemd: TimeoutStopSec=90).
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(75));
         return services;
     }
 }

@@ -35,9 +35,6 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
         return deploy;
     }
 
-    /// <summary>Number of deploys waiting for a service.</summary>
-    public int Waiting(string service) => history.Queued().Count(d => d.Service == service);
-
     /// <summary>Next deploy for the service: rollbacks first, then pushes in arrival order.</summary>
     public DeployRecord? Next(string service) => history.Queued().FirstOrDefault(d => d.Service == service);
 

@@ -75,6 +75,13 @@ public sealed partial class DeployRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (run.Switched && run.PreviousRelease is not null)
+            {
+                // Stopping after the switch: never leave an unchecked release live. Going back takes seconds;
+                // systemd's TimeoutStopSec and HostOptions.ShutdownTimeout leave room for it.
+                var (_, detail) = await RollBackAsync(run, "the daemon stopped during the deploy", CancellationToken.None);
+                return (DeployState.Interrupted, detail);
+            }
             CleanUpUnswitched(run);
             return (DeployState.Interrupted, "the daemon stopped during the deploy");
         }

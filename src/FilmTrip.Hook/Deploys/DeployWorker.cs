@@ -69,6 +69,10 @@ public sealed partial class DeployWorker(
                 if (before is null) continue;
                 layout.Switch(before);
                 Log.SwitchedBack(logger, deploy.Service, deploy.Id, before);
+                // pm2 may already run the unchecked release: a rollback to the restored release reloads and
+                // health-checks it before anything else this service does.
+                if (service.Pm2 is not null && deploy.PreviousCommit is { } previous)
+                    queue.Enqueue(deploy.Service, DeployTrigger.Rollback, previous);
             }
             layout.Delete(release);
             Log.Recovered(logger, deploy.Service, deploy.Id, release);

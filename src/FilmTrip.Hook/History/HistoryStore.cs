@@ -56,9 +56,9 @@ public sealed partial class HistoryStore
             SupersedeWaitingPushes(connection, transaction, deploy.Service, receivedAt);
             Insert(connection, transaction, deploy);
         }
+        // rowid grows with every insert: keeping the newest N is one range delete on the primary b-tree.
         Execute(connection, transaction,
-            "DELETE FROM deliveries WHERE id NOT IN (SELECT id FROM deliveries ORDER BY received_at DESC, rowid DESC LIMIT $n)",
-            ("$n", remembered));
+            "DELETE FROM deliveries WHERE rowid <= (SELECT MAX(rowid) FROM deliveries) - $n", ("$n", remembered));
         transaction.Commit();
         return true;
     }
