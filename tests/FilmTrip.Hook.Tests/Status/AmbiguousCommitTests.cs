@@ -7,8 +7,8 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Status;
 
 /// <summary>
-/// A 7-digit prefix shared by two objects needs many objects: one commit whose tree holds 60,000 small files
-/// (deterministic contents, so the same collision exists on every run) makes such a pair with near certainty.
+/// A 7-digit prefix shared by two objects needs many objects: one commit whose tree holds 10,100 small files
+/// with deterministic contents: blobs "blob 654\n" and "blob 10034\n" share the prefix 2c232cb on every run.
 /// </summary>
 public sealed class AmbiguousCommitTests : IDisposable
 {
@@ -22,7 +22,7 @@ public sealed class AmbiguousCommitTests : IDisposable
         var repo = new GitRepo(_temp.Path);
         repo.Write("web/VERSION", "1");
         repo.CommitAndPush("v1");
-        FastImportManyBlobs(repo.WorkTree, 60_000);
+        FastImportManyBlobs(repo.WorkTree, 10_100);
         GitRepo.Git(repo.WorkTree, "push", "--quiet", "--force", "origin", "HEAD:refs/heads/main");
         var prefix = SharedPrefix(repo.WorkTree);
         var config = Daemon.Config(_temp.Combine("data"), new JsonObject
