@@ -15,7 +15,22 @@ public static class CliApp
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>True when args name a CLI command rather than a daemon start.</summary>
-    public static bool Handles(string[] args) => args.Length > 0 && (Shapes.ContainsKey(args[0]) || args[0] is "--help" or "-h");
+    public static bool Handles(string[] args) => CommandIndex(args) >= 0;
+
+    /// <summary>
+    /// Where the command is: first, or after the common options (<c>filmtrip-hook --config FILE status</c>), so such a
+    /// line never starts a second daemon by mistake. -1 when there is none.
+    /// </summary>
+    private static int CommandIndex(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (Shapes.ContainsKey(args[i]) || args[i] is "--help" or "-h") return i;
+            if (CliArguments.CommonValues.Any(o => args[i] == "--" + o)) { i++; continue; }
+            if (!CliArguments.CommonValues.Any(o => args[i].StartsWith($"--{o}=", StringComparison.Ordinal))) return -1;
+        }
+        return -1;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -43,6 +58,8 @@ public static class CliApp
 
     private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var at = CommandIndex(args);
+        args = [args[at], .. args[..at], .. args[(at + 1)..]];
         if (args[0] is "--help" or "-h") args = ["help", .. args[1..]];
         var parsed = CliArguments.Parse(args, Shapes[args[0]]);
         if (parsed.Command == "help" || parsed.Help)

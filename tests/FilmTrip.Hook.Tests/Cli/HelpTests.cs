@@ -41,4 +41,15 @@ public sealed class HelpTests
         Assert.Equal(64, exit);
         Assert.Equal("filmtrip-hook: status: unknown option '--colour'; see 'filmtrip-hook status --help'", output.Trim());
     }
+
+    [Fact]
+    public async Task Common_options_may_come_before_the_command()
+    {
+        var port = FreePort.Get();
+
+        var (exit, output) = await Daemon.RunToEndAsync(["--url", $"http://127.0.0.1:{port}", "status"]);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"filmtrip-hook: cannot reach the daemon at http://127.0.0.1:{port} ", output);
+    }
 }
