@@ -5,7 +5,7 @@
 // answer within --timeout-ms), and what the failures were.
 // Event times (t_ms) are when the failing request was sent.
 // Usage: node load.js --url http://127.0.0.1:18080/version [--clients 16]
-//        [--keepalive on|off] [--timeout-ms 5000] [--max-seconds 120]
+//        [--method GET|POST] [--keepalive on|off] [--timeout-ms 5000] [--max-seconds 120]
 const http = require('http');
 
 const args = Object.fromEntries(
@@ -14,6 +14,7 @@ const url = new URL(args.url || 'http://127.0.0.1:18080/version');
 const clients = Number(args.clients || 16);
 const keepAlive = (args.keepalive || 'on') === 'on';
 const timeoutMs = Number(args['timeout-ms'] || 5000);
+const method = (args.method || 'GET').toUpperCase();
 const maxSeconds = Number(args['max-seconds'] || 120);
 
 const agent = new http.Agent({ keepAlive, maxSockets: clients });
@@ -32,14 +33,16 @@ function once() {
   return new Promise((resolve) => {
     let done = false;
     const finish = (fn) => { if (!done) { done = true; clearTimeout(timer); fn(); resolve(); } };
-    const req = http.get(url, { agent }, (res) => {
-      let body = '';
+    const body = method === 'POST' ? '{"title":"Kyoto"}' : null;
+    const headers = body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {};
+    const req = http.request(url, { agent, method, headers }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => { text += c; });
       res.on('end', () => finish(() => {
         if (res.statusCode >= 200 && res.statusCode < 300) {
           stats.ok++;
-          const key = body.trim().slice(0, 40);
+          const key = text.trim().slice(0, 40);
           stats.bodies[key] = (stats.bodies[key] || 0) + 1;
         } else record('failed', `HTTP ${res.statusCode}`, t0);
       }));
@@ -47,6 +50,7 @@ function once() {
     });
     const timer = setTimeout(() => finish(() => { record('hung', `no answer in ${timeoutMs} ms`, t0); req.destroy(); }), timeoutMs);
     req.on('error', (e) => finish(() => record('failed', e.code || e.message, t0)));
+    req.end(body);
   }).then(() => { stats.total++; });
 }
 

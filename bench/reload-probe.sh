@@ -5,13 +5,13 @@
 #
 #   bench/reload-probe.sh                      # working tree
 #   REV=<commit> bench/reload-probe.sh         # app + nginx template of a commit
-#   K=8 CLIENTS=16 KEEPALIVE=on|off MODE=cluster|fork TARGET=nginx|direct BASELINE=1 bench/reload-probe.sh
+#   K=8 CLIENTS=16 KEEPALIVE=on|off MODE=cluster|fork TARGET=nginx|direct METHOD=GET|POST BASELINE=1 bench/reload-probe.sh
 #
 # One JSON line per run on stdout ("run": "baseline" or "reload N"), then a summary.
 set -euo pipefail
 
 K=${K:-8}; CLIENTS=${CLIENTS:-16}; KEEPALIVE=${KEEPALIVE:-on}; MODE=${MODE:-cluster}
-BASELINE=${BASELINE:-0}; REV=${REV:-}; SETTLE_S=${SETTLE_S:-2}
+BASELINE=${BASELINE:-0}; METHOD=${METHOD:-GET}; REV=${REV:-}; SETTLE_S=${SETTLE_S:-2}
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/.." && pwd)
 PM2=${FILMTRIP_PM2:-$( [ -x "$REPO/.tools/node_modules/.bin/pm2" ] && echo "$REPO/.tools/node_modules/.bin/pm2" || command -v pm2 )}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
@@ -64,11 +64,12 @@ wait_http "http://127.0.0.1:$BACKEND_PORT/health" 20
 NGINX_PID=$!
 wait_http "http://127.0.0.1:$API_PORT/version" 10
 # TARGET=direct skips nginx, to tell nginx's share of the losses from pm2's.
+URL_PATH=/version; [ "$METHOD" = POST ] && URL_PATH=/trips
 TARGET_PORT=$API_PORT; [ "${TARGET:-nginx}" = direct ] && TARGET_PORT=$BACKEND_PORT
 
 run_load() { # label, then the command run while the load is on
   local label=$1; shift
-  node "$HERE/load.js" --url "http://127.0.0.1:$TARGET_PORT/version" --clients "$CLIENTS" \
+  node "$HERE/load.js" --url "http://127.0.0.1:$TARGET_PORT$URL_PATH" --method "$METHOD" --clients "$CLIENTS" \
     --keepalive "$KEEPALIVE" --timeout-ms 5000 --max-seconds 120 > "$WORK/load.json" &
   LOAD_PID=$!
   sleep 1                      # load ramp-up before the event (a bench, not a test)
@@ -79,7 +80,7 @@ run_load() { # label, then the command run while the load is on
     | tee -a "$WORK/runs.jsonl"
 }
 
-echo "# pm2 $("$PM2" -v) nginx $("$NGINX" -v 2>&1 | cut -d/ -f2) node $(node -v) mode=$MODE target=${TARGET:-nginx} clients=$CLIENTS keepalive=$KEEPALIVE rev=${REV:-worktree}" >&2
+echo "# pm2 $("$PM2" -v) nginx $("$NGINX" -v 2>&1 | cut -d/ -f2) node $(node -v) mode=$MODE target=${TARGET:-nginx} method=$METHOD clients=$CLIENTS keepalive=$KEEPALIVE rev=${REV:-worktree}" >&2
 [ "$BASELINE" = 1 ] && run_load baseline sleep 5
 reload() { "$PM2" reload filmtrip-backend --no-color >/dev/null; }
 for i in $(seq "$K"); do run_load "reload $i" reload; done

@@ -11,6 +11,11 @@ internal sealed class BuildStepsBinder(IConfiguration configuration) : IPostConf
 {
     public void PostConfigure(string? name, HookOptions options)
     {
+        // The binder silently drops a service holding a value of the wrong type ("StepTimeout": "ten minutes").
+        foreach (var section in configuration.GetSection($"{HookOptions.SectionName}:Services").GetChildren())
+            if (!options.Services.ContainsKey(section.Key))
+                options.LoadProblems.Add(WhyUnreadable(section));
+
         foreach (var (service, settings) in options.Services)
         {
             var section = configuration.GetSection($"{HookOptions.SectionName}:Services:{service}:Build");
@@ -21,6 +26,13 @@ internal sealed class BuildStepsBinder(IConfiguration configuration) : IPostConf
     internal static List<BuildStep> Read(IConfigurationSection section, string service, List<string> problems)
     {
         var steps = new List<BuildStep>();
+        // "Build": "npm ci && npm run build" has a value and no children: without this check it bound as "no build at all".
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            problems.Add($"Hook:Services:{service}:Build: must be a list of argv arrays such as [[\"npm\", \"ci\"]], not the string \"{section.Value}\" (build steps never run through a shell)");
+            return steps;
+        }
+
         foreach (var (index, step) in OrderedChildren(section))
         {
             var key = $"Hook:Services:{service}:Build:{index}";
@@ -45,6 +57,19 @@ internal sealed class BuildStepsBinder(IConfiguration configuration) : IPostConf
         }
 
         return steps;
+    }
+
+    private static string WhyUnreadable(IConfigurationSection service)
+    {
+        try
+        {
+            service.Get<ServiceOptions>();
+            return $"{service.Path}: could not be read";
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"{service.Path}: {e.Message} (times are hh:mm:ss, numbers plain digits)";
+        }
     }
 
     private static IEnumerable<(int Index, IConfigurationSection Child)> OrderedChildren(IConfigurationSection section) =>

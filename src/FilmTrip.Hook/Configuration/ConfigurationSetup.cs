@@ -34,7 +34,21 @@ public static class ConfigurationSetup
 
     public static IServiceCollection AddHookOptions(this IServiceCollection services)
     {
-        services.AddOptions<HookOptions>().BindConfiguration(HookOptions.SectionName).ValidateOnStart();
+        services.AddOptions<HookOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                try
+                {
+                    configuration.GetSection(HookOptions.SectionName).Bind(options);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // A value of the wrong type ("StepTimeout": "ten minutes"): the binder names the key; report it
+                    // with the other problems instead of crashing with a stack trace.
+                    options.LoadProblems.Add(e.Message);
+                }
+            })
+            .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<HookOptions>, BuildStepsBinder>();
         services.AddSingleton<IPostConfigureOptions<HookOptions>, SecretsLoader>();
         services.AddSingleton<IValidateOptions<HookOptions>, HookOptionsValidator>();

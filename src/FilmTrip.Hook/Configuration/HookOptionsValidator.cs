@@ -21,9 +21,10 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
     {
         foreach (var p in o.LoadProblems) yield return p;
 
-        if (string.IsNullOrWhiteSpace(o.WebhookSecret) && o.WebhookSecretFile is null)
+        // An empty *File ("WebhookSecretFile": "") is no file: SecretsLoader skips it, so it must not count as a secret.
+        if (string.IsNullOrWhiteSpace(o.WebhookSecret) && string.IsNullOrEmpty(o.WebhookSecretFile))
             yield return "Hook:WebhookSecret: no webhook secret is set (set Hook:WebhookSecret or Hook:WebhookSecretFile); unsigned pushes are never accepted";
-        if (string.IsNullOrWhiteSpace(o.ApiToken) && o.ApiTokenFile is null)
+        if (string.IsNullOrWhiteSpace(o.ApiToken) && string.IsNullOrEmpty(o.ApiTokenFile))
             yield return "Hook:ApiToken: no API token is set (set Hook:ApiToken or Hook:ApiTokenFile); POST /rollback needs one";
         if (!Path.IsPathFullyQualified(o.DataDirectory))
             yield return $"Hook:DataDirectory: '{o.DataDirectory}' must be an absolute path";
@@ -170,15 +171,15 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
             .Any(a => a.Address.Equals(address));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z")]
     private static partial Regex ServiceName();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\\z")]
     private static partial Regex OwnerName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}\\z")]
     private static partial Regex BranchName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\z")]
     private static partial Regex Pm2AppName();
 }

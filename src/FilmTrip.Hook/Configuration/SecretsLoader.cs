@@ -62,6 +62,6 @@ internal sealed partial class SecretsLoader : IPostConfigureOptions<HookOptions>
         return match.Success ? $"{match.Groups["owner"].Value}/{match.Groups["name"].Value}" : null;
     }
 
-    [GeneratedRegex(@"^(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)(?<owner>[A-Za-z0-9_.-]+)/(?<name>[A-Za-z0-9_.-]+?)(?:\.git)?/?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)(?<owner>[A-Za-z0-9_.-]+)/(?<name>[A-Za-z0-9_.-]+?)(?:\.git)?/?\z", RegexOptions.IgnoreCase)]
     private static partial Regex GitHubUrl();
 }

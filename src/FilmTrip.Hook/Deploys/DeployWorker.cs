@@ -64,7 +64,8 @@ public sealed partial class DeployWorker(
             var layout = new ReleaseLayout(service.Root);
             if (layout.CurrentRelease() == release)
             {
-                var before = layout.Releases().FirstOrDefault(r => string.CompareOrdinal(r, release) < 0);
+                var releases = layout.Releases();
+                var before = releases.ElementAtOrDefault(releases.ToList().IndexOf(release) + 1);
                 if (before is null) continue;
                 layout.Switch(before);
                 Log.SwitchedBack(logger, deploy.Service, deploy.Id, before);

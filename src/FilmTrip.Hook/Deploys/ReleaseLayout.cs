@@ -33,11 +33,12 @@ public sealed partial class ReleaseLayout(string root)
         return IsReleaseId(name) && Directory.Exists(PathOf(name)) ? name : null;
     }
 
-    /// <summary>Kept releases, newest first.</summary>
+    /// <summary>Kept releases, newest first (two releases made in the same second are told apart by creation time).</summary>
     public IReadOnlyList<string> Releases() =>
         Directory.Exists(ReleasesDirectory)
-            ? Directory.EnumerateDirectories(ReleasesDirectory).Select(Path.GetFileName).OfType<string>()
-                .Where(IsReleaseId).OrderDescending(StringComparer.Ordinal).ToList()
+            ? new DirectoryInfo(ReleasesDirectory).EnumerateDirectories().Where(d => IsReleaseId(d.Name))
+                .OrderByDescending(d => d.Name[..14], StringComparer.Ordinal).ThenByDescending(d => d.CreationTimeUtc)
+                .Select(d => d.Name).ToList()
             : [];
 
     /// <summary>
@@ -92,6 +93,6 @@ public sealed partial class ReleaseLayout(string root)
         Directory.Delete(path, recursive: true);
     }
 
-    [GeneratedRegex("^[0-9]{14}-[0-9a-f]{12}$")]
+    [GeneratedRegex("^[0-9]{14}-[0-9a-f]{12}\\z")]
     private static partial Regex ReleaseName();
 }

@@ -67,6 +67,6 @@ public sealed partial class CommitResolver(IGitSource git)
         404 => "Not found", 409 => "Ambiguous commit", 422 => "Commit not on the deploy branch", 502 => "Fetch failed", _ => "Bad commit",
     }, detail);
 
-    [GeneratedRegex("^[0-9a-fA-F]{7,40}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{7,40}\\z")]
     private static partial Regex ShortSha();
 }

@@ -89,6 +89,6 @@ public static partial class StatusEndpoints
 
     private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
-    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")]
+    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}\\z")]
     private static partial Regex DeployId();
 }

@@ -89,7 +89,7 @@ public static partial class GitHubWebhookEndpoints
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,100}\z")]
     private static partial Regex DeliveryId();
 
     private static partial class Log

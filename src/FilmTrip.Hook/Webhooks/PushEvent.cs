@@ -48,6 +48,7 @@ public static partial class PushEventParser
         return value.Length > 0;
     }
 
-    [GeneratedRegex("^[0-9a-f]{40}$")]
+    // \z, not $: in .NET "$" also matches before a final "\n", which let "<sha>\n" through to git.
+    [GeneratedRegex(@"^[0-9a-f]{40}\z")]
     public static partial Regex Sha();
 }

@@ -27,7 +27,7 @@ public sealed class BackendDeployTests : IAsyncLifetime
         Assert.Contains(second["steps"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "reload");
         Assert.True(File.Exists(Path.Combine(_world.BackendRoot, "current", "MIGRATED")), "npm run migrate ran in the release");
 
-        var backend = (await _world.Pm2.ListAsync()).Where(p => p.Name == "filmtrip-backend").ToList();
+        var backend = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").ToList();
         Assert.Equal(2, backend.Count);
         Assert.All(backend, p => Assert.Equal("online", p.Status));
         Assert.Equal(canaryBefore, await _world.CanaryAsync());

@@ -6,59 +6,29 @@ namespace FilmTrip.Hook.Tests.Deploys;
 /// <summary>Queue coalescing, parallel services, the cross-process lock, crash recovery and an unreachable remote (static services: no pm2 needed).</summary>
 public sealed class QueueAndLockTests : IAsyncLifetime
 {
-    private const string Repository = "acme/filmtrip";
-    private readonly TempDirectory _temp = new("queue");
-    private GitRepo _repo = null!;
-    private Daemon _daemon = null!;
-    private JsonObject _config = null!;
+    private const string Repository = StaticWorld.Repository;
+    private StaticWorld _world = null!;
+    private Daemon _daemon => _world.Daemon;
 
-    private string Gate(string service) => _temp.Combine($"gate-{service}");
-    private string Root(string service) => _temp.Combine("srv", service);
+    private string Gate(string service) => _world.Gate(service);
+    private string Root(string service) => _world.Root(service);
 
-    public async Task InitializeAsync()
-    {
-        _repo = new GitRepo(_temp.Path);
-        _repo.Write("web/VERSION", "1");
-        _repo.Write("admin/VERSION", "1");
-        _repo.CommitAndPush("initial");
-        _config = Daemon.Config(_temp.Combine("data"), new JsonObject
-        {
-            ["web"] = StaticService("web"),
-            ["admin"] = StaticService("admin"),
-        });
-        _daemon = await Daemon.StartAsync(_config, _temp.Combine("hook.json"));
-    }
+    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(gatesOpen: false);
 
-    private JsonObject StaticService(string name) => new()
-    {
-        ["Repository"] = _repo.Bare,
-        ["GitHubRepository"] = Repository,
-        ["Subdirectory"] = name,
-        ["Root"] = Root(name),
-        ["Build"] = new JsonArray(BuildSteps.WaitFor(Gate(name))),
-    };
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        BuildSteps.Open(Gate("web"));
-        BuildSteps.Open(Gate("admin"));
-        await _daemon.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private async Task<List<JsonNode>> DeploysOfAsync(string service) =>
-        (await _daemon.GetJsonAsync($"/deploys?service={service}&limit=200"))["deploys"]!.AsArray().Select(d => d!).ToList();
+    private Task<List<JsonNode>> DeploysOfAsync(string service) => _world.DeploysOfAsync(service);
 
     [Fact]
     public async Task Pushes_during_a_deploy_coalesce_into_one_follow_up_deploy_of_the_newest_commit()
     {
-        var first = (await _daemon.PushAsync(Repository, _repo.Head()))["web"];
+        var first = (await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"];
         await BuildSteps.WaitUntilStartedAsync(Gate("web"));
         var shas = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            _repo.Write("web/VERSION", $"push {i}");
-            shas.Add(_repo.CommitAndPush($"push {i}"));
+            _world.Repo.Write("web/VERSION", $"push {i}");
+            shas.Add(_world.Repo.CommitAndPush($"push {i}"));
             await _daemon.PushAsync(Repository, shas[^1]);
         }
 
@@ -78,7 +48,7 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     [Fact]
     public async Task Two_services_deploy_in_parallel()
     {
-        var deploys = await _daemon.PushAsync(Repository, _repo.Head());
+        var deploys = await _daemon.PushAsync(Repository, _world.Repo.Head());
 
         // Both builds are inside their gate step at the same time: neither waits for the other.
         await BuildSteps.WaitUntilStartedAsync(Gate("web"));
@@ -96,15 +66,15 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     public async Task The_service_lock_holds_against_another_process()
     {
         BuildSteps.Open(Gate("web"));
-        var lockPath = Path.Combine(_temp.Combine("data"), "locks", "web.lock");
+        var lockPath = Path.Combine(_world.DataDirectory, "locks", "web.lock");
         Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
         // This test process is "another process" to the daemon: it takes the same flock.
         var held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         string deployId;
         try
         {
-            deployId = (await _daemon.PushAsync(Repository, _repo.Head()))["web"];
-            var log = Path.Combine(_temp.Combine("data"), "deploys", deployId + ".log");
+            deployId = (await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"];
+            var log = Path.Combine(_world.DataDirectory, "deploys", deployId + ".log");
             await Poll.UntilAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("waiting for the lock"),
                 TimeSpan.FromSeconds(30), "the deploy to wait for the lock");
             Assert.Equal("queued", (await _daemon.GetJsonAsync($"/deploys/{deployId}"))["deploy"]!["state"]!.GetValue<string>());
@@ -122,18 +92,18 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     public async Task Kill_9_during_a_build_leaves_current_unchanged_and_the_next_start_cleans_up()
     {
         BuildSteps.Open(Gate("web"));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _repo.Head()))["web"]));
+        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"]));
         var live = new FileInfo(Path.Combine(Root("web"), "current")).LinkTarget;
         File.Delete(Gate("web"));
         File.Delete(Gate("web") + ".started");
-        _repo.Write("web/VERSION", "2");
-        var interrupted = (await _daemon.PushAsync(Repository, _repo.CommitAndPush("v2")))["web"];
+        _world.Repo.Write("web/VERSION", "2");
+        var interrupted = (await _daemon.PushAsync(Repository, _world.Repo.CommitAndPush("v2")))["web"];
         await BuildSteps.WaitUntilStartedAsync(Gate("web"));
 
         await _daemon.KillAsync();
         // The orphaned build step is ours to stop (systemd's control group would do it on a server).
         KillOrphanedBuildSteps(Gate("web"));
-        _daemon = await Daemon.StartAsync(_config, _temp.Combine("hook.json"), _daemon.Port);
+        await _world.RestartAsync();
 
         var record = await _daemon.GetJsonAsync($"/deploys/{interrupted}");
         Assert.Equal("interrupted", record["deploy"]!["state"]!.GetValue<string>());
@@ -141,8 +111,8 @@ public sealed class QueueAndLockTests : IAsyncLifetime
         Assert.Single(Directory.GetDirectories(Path.Combine(Root("web"), "releases")));
 
         BuildSteps.Open(Gate("web"));
-        _repo.Write("web/VERSION", "3");
-        var next = (await _daemon.PushAsync(Repository, _repo.CommitAndPush("v3")))["web"];
+        _world.Repo.Write("web/VERSION", "3");
+        var next = (await _daemon.PushAsync(Repository, _world.Repo.CommitAndPush("v3")))["web"];
         DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(next));
         Assert.Equal("3", File.ReadAllText(Path.Combine(Root("web"), "current", "VERSION")));
     }
@@ -151,14 +121,13 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     public async Task An_unreachable_remote_is_retried_then_fails_without_switching()
     {
         BuildSteps.Open(Gate("web"));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _repo.Head()))["web"]));
+        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"]));
         var live = new FileInfo(Path.Combine(Root("web"), "current")).LinkTarget;
-        await _daemon.DisposeAsync();
-        _config["Hook"]!["Services"]!["web"]!["Repository"] = $"http://127.0.0.1:{FreePort.Get()}/acme/filmtrip.git";
-        _daemon = await Daemon.StartAsync(_config, _temp.Combine("hook.json"));
-        _repo.Write("web/VERSION", "2");
+        _world.Config["Hook"]!["Services"]!["web"]!["Repository"] = $"http://127.0.0.1:{FreePort.Get()}/acme/filmtrip.git";
+        await _world.RestartAsync();
+        _world.Repo.Write("web/VERSION", "2");
 
-        var deploy = await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _repo.CommitAndPush("v2")))["web"]);
+        var deploy = await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _world.Repo.CommitAndPush("v2")))["web"]);
 
         DeployAssert.State("failed", deploy);
         Assert.Equal(3, deploy["logTail"]!.AsArray().Count(l => l!.GetValue<string>().Contains("fetch attempt failed")));

@@ -15,7 +15,7 @@ public sealed class BackendWorld : IAsyncDisposable
 
     public TempDirectory Temp { get; }
     public GitRepo Repo { get; private set; } = null!;
-    public Pm2Daemon Pm2 { get; private set; } = null!;
+    public Pm2Home Pm2 { get; private set; } = null!;
     public Daemon Daemon { get; private set; } = null!;
     public int BackendPort { get; } = FreePort.Get();
     public int CanaryPort { get; } = FreePort.Get();
@@ -45,8 +45,9 @@ public sealed class BackendWorld : IAsyncDisposable
         Repo = new GitRepo(Temp.Path);
         Repo.CopyFrom(Path.Combine(RepoPaths.Root, "samples", "filmtrip"));
         Repo.CommitAndPush("FilmTrip v1");
-        Pm2 = await Pm2Daemon.StartAsync(Temp.Combine("pm2"));
-        await Pm2.StartCanaryAsync(CanaryDirectory, CanaryPort);
+        Pm2 = new Pm2Home();
+        await Pm2.StartDaemonAsync();
+        await StartCanaryAsync();
 
         var services = new JsonObject
         {
@@ -60,7 +61,7 @@ public sealed class BackendWorld : IAsyncDisposable
                 ["Build"] = new JsonArray(new JsonArray("npm", "ci", "--omit=dev", "--no-audit", "--no-fund"), new JsonArray("npm", "run", "migrate")),
                 ["Environment"] = new JsonObject { ["NODE_ENV"] = "production" },
                 ["StepTimeout"] = "00:02:00",
-                ["Pm2"] = new JsonObject { ["App"] = "filmtrip-backend", ["Home"] = Pm2.Home, ["Executable"] = Pm2Daemon.Executable },
+                ["Pm2"] = new JsonObject { ["App"] = "filmtrip-backend", ["Home"] = Pm2.HomeDirectory, ["Executable"] = Pm2.Executable },
                 ["Port"] = BackendPort,
                 ["HealthCheck"] = new JsonObject
                 {
@@ -96,10 +97,22 @@ public sealed class BackendWorld : IAsyncDisposable
         return (await http.GetStringAsync($"http://127.0.0.1:{BackendPort}/version")).Trim();
     }
 
+    /// <summary>Another team's app in the same pm2: its own directory, its own port. Deploys must never touch it.</summary>
+    private async Task StartCanaryAsync()
+    {
+        Directory.CreateDirectory(CanaryDirectory);
+        await File.WriteAllTextAsync(Path.Combine(CanaryDirectory, "server.js"),
+            $"require('http').createServer((q, s) => s.end('other tenant')).listen({CanaryPort}, '127.0.0.1');");
+        var started = await Pm2.RunAsync("start", Path.Combine(CanaryDirectory, "server.js"), "--name", "other-service-a");
+        Assert.Equal(0, started.ExitCode);
+        await Poll.UntilAsync(async () => (await Pm2.JlistAsync()).Any(p => p.Name == "other-service-a" && p.Status == "online"),
+            TimeSpan.FromSeconds(20), "the canary app online");
+    }
+
     public async Task<(int Pid, int Restarts)> CanaryAsync()
     {
-        var canary = (await Pm2.ListAsync()).Single(p => p.Name == "other-service-a");
-        return (canary.Pid, canary.Restarts);
+        var canary = (await Pm2.JlistAsync()).Single(p => p.Name == "other-service-a");
+        return (canary.Pid, canary.RestartTime);
     }
 
     public static string HashDirectory(string directory)

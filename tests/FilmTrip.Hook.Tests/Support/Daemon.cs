@@ -46,10 +46,18 @@ public sealed class Daemon : IAsyncDisposable
         },
     };
 
-    public static async Task<Daemon> StartAsync(JsonObject config, string configPath, int? port = null)
+    /// <summary>
+    /// Writes the config and starts the daemon on it, waiting for /healthz. With <paramref name="configFromEnvironment"/>
+    /// the path goes in FILMTRIP_HOOK_CONFIG instead of --config.
+    /// </summary>
+    public static async Task<Daemon> StartAsync(JsonObject config, string configPath, int? port = null,
+        IDictionary<string, string>? environment = null, bool configFromEnvironment = false)
     {
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var daemon = Launch(configPath, port ?? FreePort.Get(), []);
+        var daemon = configFromEnvironment
+            ? Launch(null, port ?? FreePort.Get(), [],
+                new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["FILMTRIP_HOOK_CONFIG"] = configPath })
+            : Launch(configPath, port ?? FreePort.Get(), [], environment);
         try
         {
             await Poll.UntilAsync(async () =>

@@ -11,6 +11,12 @@ public static class RepoPaths
     /// <summary>Real GitHub payloads (copied from ../shared/github-payloads with their licence, so a clean clone has them).</summary>
     public static string SharedPayloads => Path.Combine(Root, "samples", "github-payloads");
 
+    /// <summary>The sample FilmTrip app (backend/, frontend/).</summary>
+    public static string SampleApp => Path.Combine(Root, "samples", "filmtrip");
+
+    /// <summary>The plan's nginx config as a template for a private instance.</summary>
+    public static string NginxTemplate => Path.Combine(Root, "bench", "nginx", "filmtrip.conf.template");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

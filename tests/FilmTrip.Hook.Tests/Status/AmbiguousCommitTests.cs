@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using FilmTrip.Hook.Tests.Support;
+
+namespace FilmTrip.Hook.Tests.Status;
+
+/// <summary>
+/// A 7-digit prefix shared by two objects needs many objects: one commit whose tree holds 60,000 small files
+/// (deterministic contents, so the same collision exists on every run) makes such a pair with near certainty.
+/// </summary>
+public sealed class AmbiguousCommitTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("ambiguous");
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_short_sha_matching_several_objects_is_409()
+    {
+        var repo = new GitRepo(_temp.Path);
+        repo.Write("web/VERSION", "1");
+        repo.CommitAndPush("v1");
+        FastImportManyBlobs(repo.WorkTree, 60_000);
+        GitRepo.Git(repo.WorkTree, "push", "--quiet", "--force", "origin", "HEAD:refs/heads/main");
+        var prefix = SharedPrefix(repo.WorkTree);
+        var config = Daemon.Config(_temp.Combine("data"), new JsonObject
+        {
+            ["web"] = new JsonObject
+            {
+                ["Repository"] = repo.Bare, ["GitHubRepository"] = "acme/filmtrip", ["Subdirectory"] = "web",
+                ["Root"] = _temp.Combine("srv", "web"), ["Build"] = new JsonArray(),
+            },
+        });
+        await using var daemon = await Daemon.StartAsync(config, _temp.Combine("hook.json"));
+
+        var response = await daemon.RollbackAsync(new { commit = prefix, service = "web" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    private static void FastImportManyBlobs(string workTree, int count)
+    {
+        var script = new StringBuilder();
+        script.Append("commit refs/heads/main\ncommitter Test <test@example.com> 1700000000 +0000\ndata 5\nmany\nfrom refs/heads/main^0\n");
+        for (var i = 0; i < count; i++)
+        {
+            var content = $"blob {i}\n";
+            script.Append($"M 100644 inline many/{i}\ndata {Encoding.UTF8.GetByteCount(content)}\n{content}\n");
+        }
+        var start = new ProcessStartInfo("git", "fast-import --quiet") { WorkingDirectory = workTree, RedirectStandardInput = true };
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(script.ToString());
+        process.StandardInput.Close();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+        GitRepo.Git(workTree, "reset", "--quiet", "--hard", "refs/heads/main");
+    }
+
+    private static string SharedPrefix(string workTree)
+    {
+        var ids = GitRepo.Git(workTree, "rev-list", "--objects", "--all").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line[..7]).ToList();
+        return ids.GroupBy(id => id).First(g => g.Count() > 1).Key;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace FilmTrip.Hook.Tests.Support;
+
+/// <summary>One pm2 instance in a <c>pm2 jlist</c>.</summary>
+public sealed record Pm2Instance(string Name, int Pid, int PmId, string Status, int RestartTime, string? Cwd);
+
+/// <summary>The output of one pm2 command.</summary>
+public sealed record Pm2Result(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>
+/// A pm2 daemon of our own in a temporary PM2_HOME, never the user's ~/.pm2.
+/// Disposing runs <c>pm2 kill</c> for that home and deletes it.
+/// </summary>
+public sealed class Pm2Home : IAsyncDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
+    public Pm2Home()
+    {
+        HomeDirectory = Directory.CreateTempSubdirectory("filmtrip-pm2-").FullName;
+        Executable = FindExecutable();
+    }
+
+    public string HomeDirectory { get; }
+
+    public string Executable { get; }
+
+    /// <summary>FILMTRIP_PM2, else the repo's .tools install, else pm2 on PATH.</summary>
+    public static string FindExecutable()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("FILMTRIP_PM2");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return fromEnv;
+        }
+
+        var local = Path.Combine(RepoPaths.Root, ".tools", "node_modules", ".bin", "pm2");
+        return File.Exists(local) ? local : "pm2";
+    }
+
+    public async Task StartDaemonAsync(CancellationToken cancellationToken = default) =>
+        EnsureSuccess(await RunAsync(new Dictionary<string, string?>(), ["ping"], cancellationToken), "ping");
+
+    public Task<Pm2Result> RunAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs pm2 with this PM2_HOME, extra environment variables and --no-color.</summary>
+    public async Task<Pm2Result> RunAsync(
+        IReadOnlyDictionary<string, string?> environment,
+        IReadOnlyList<string> args,
+        CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CommandTimeout);
+        var env = new Dictionary<string, string?>(environment) { ["PM2_HOME"] = HomeDirectory };
+        var result = await CliWrap.Cli.Wrap(Executable)
+            .WithArguments([.. args, "--no-color"])
+            .WithEnvironmentVariables(env)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(timeout.Token);
+        return new Pm2Result(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    public async Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync(new Dictionary<string, string?>(), ["jlist"], cancellationToken);
+        EnsureSuccess(result, "jlist");
+        return ParseJlist(result.StandardOutput);
+    }
+
+    /// <summary>pm2 may print banners or warnings before the JSON: use the line that is a JSON array.</summary>
+    public static IReadOnlyList<Pm2Instance> ParseJlist(string output)
+    {
+        var json = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.StartsWith('['))
+            ?? throw new FormatException($"No JSON array in pm2 jlist output: {output}");
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(ToProcess).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("kill");
+        }
+        finally
+        {
+            Directory.Delete(HomeDirectory, recursive: true);
+        }
+    }
+
+    private static Pm2Instance ToProcess(JsonElement app)
+    {
+        var env = app.GetProperty("pm2_env");
+        return new Pm2Instance(
+            Name: app.GetProperty("name").GetString() ?? "",
+            Pid: app.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : 0,
+            PmId: app.GetProperty("pm_id").GetInt32(),
+            Status: env.GetProperty("status").GetString() ?? "",
+            RestartTime: env.TryGetProperty("restart_time", out var restarts) ? restarts.GetInt32() : 0,
+            Cwd: env.TryGetProperty("pm_cwd", out var cwd) ? cwd.GetString() : null);
+    }
+
+    private static void EnsureSuccess(Pm2Result result, string command)
+    {
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"pm2 {command} exited {result.ExitCode}: {result.StandardOutput}{result.StandardError}");
+        }
+    }
+}

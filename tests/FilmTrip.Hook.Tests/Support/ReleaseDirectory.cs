@@ -1,0 +1,56 @@
+using CliWrap;
+
+namespace FilmTrip.Hook.Tests.Support;
+
+/// <summary>
+/// A temp <c>releases/&lt;id&gt;</c> + <c>current</c> symlink layout made from the sample app.
+/// </summary>
+public sealed class ReleaseDirectory : IDisposable
+{
+    public ReleaseDirectory()
+    {
+        Root = Directory.CreateTempSubdirectory("filmtrip-releases-").FullName;
+        NginxServer.MakeReadableByWorkers(Root);
+    }
+
+    public string Root { get; }
+
+    public string Current => Path.Combine(Root, "current");
+
+    /// <summary>Copies samples/filmtrip/{part} to releases/{id} with the given VERSION.</summary>
+    public string AddRelease(string part, string id, string version)
+    {
+        var release = Path.Combine(Root, "releases", id);
+        CopyDirectory(Path.Combine(RepoPaths.SampleApp, part), release);
+        File.WriteAllText(Path.Combine(release, "VERSION"), version + "\n");
+        return release;
+    }
+
+    /// <summary>Points current at releases/{id} atomically (new link, then rename over the old one).</summary>
+    public async Task SwitchToAsync(string id)
+    {
+        var temp = Current + ".next";
+        File.Delete(temp);
+        File.CreateSymbolicLink(temp, Path.Combine("releases", id));
+        await CliWrap.Cli.Wrap("mv").WithArguments(["-T", temp, Current]).ExecuteAsync();
+    }
+
+    public static Task RunNodeAsync(string workingDirectory, params string[] args) =>
+        CliWrap.Cli.Wrap("node").WithArguments(args).WithWorkingDirectory(workingDirectory).ExecuteAsync();
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(source).Where(d => Path.GetFileName(d) is not ("node_modules" or "dist")))
+        {
+            CopyDirectory(dir, Path.Combine(destination, Path.GetFileName(dir)));
+        }
+    }
+}
