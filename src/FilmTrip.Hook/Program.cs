@@ -1,3 +1,4 @@
+using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Logging;
@@ -6,7 +7,9 @@ using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
 
 // How a push becomes a deploy: Webhooks/ -> Deploys/DeployQueue -> Deploys/DeployWorker -> Deploys/DeployRunner
-// (Git/, Processes/, History/). Status/ answers what is live and takes rollbacks.
+// (Git/, Processes/, History/). Status/ answers what is live and takes rollbacks. Cli/ is the operator's side of Status/.
+if (CliApp.Handles(args)) return await CliApp.RunAsync(args);
+
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

@@ -33,13 +33,23 @@ internal sealed partial class SecretsLoader : IPostConfigureOptions<HookOptions>
             problems.Add($"{key}: file '{path}' does not exist");
             return null;
         }
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+        string value;
+        try
         {
-            problems.Add($"{key}: file '{path}' is readable or writable by other users (mode {Convert.ToString((int)mode, 8)}); run chmod 600 (or 640 with a dedicated group)");
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+            {
+                problems.Add($"{key}: file '{path}' is readable or writable by other users (mode {Convert.ToString((int)mode, 8)}); run chmod 600 (or 640 with a dedicated group)");
+                return null;
+            }
+            value = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // An operator running `filmtrip-hook check-config` as another user than the daemon's lands here.
+            problems.Add($"{key}: cannot read '{path}': {e.Message}");
             return null;
         }
-        var value = File.ReadAllText(path).Trim();
         if (value.Length == 0)
             problems.Add($"{key}: file '{path}' is empty");
         return value;

@@ -35,7 +35,7 @@ internal sealed class CliWrapCommandRunner : ICommandRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(spec.Timeout);
         var stopwatch = Stopwatch.StartNew();
-        var command = Cli.Wrap(spec.Executable)
+        var command = CliWrap.Cli.Wrap(spec.Executable)
             .WithArguments(spec.Arguments)
             .WithWorkingDirectory(spec.WorkingDirectory)
             .WithEnvironmentVariables(IsolatedEnvironment(spec.Environment))

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
@@ -9,13 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Status;
 
-/// <summary>GET /status, /status/{service}, /deploys, /deploys/{id}; POST /rollback. See issue #4.</summary>
+/// <summary>GET /status, /status/{service}, /deploys, /deploys/{id}; POST /rollback (and POST /deploys, issue #7). See issue #4.</summary>
 public static partial class StatusEndpoints
 {
     public const int MaxPageSize = 200;
 
     public static IServiceCollection AddStatusApi(this IServiceCollection services) =>
-        services.AddSingleton<StatusReader>().AddSingleton<RollbackPlanner>();
+        services.AddSingleton<StatusReader>().AddSingleton<CommitResolver>().AddSingleton<RollbackPlanner>();
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
@@ -25,6 +24,7 @@ public static partial class StatusEndpoints
         reads.MapGet("/deploys", ListDeploys);
         reads.MapGet("/deploys/{id}", GetDeploy);
         app.MapPost("/rollback", RollbackAsync).DisableAntiforgery();
+        app.MapManualDeploys();
         return app;
     }
 
@@ -77,27 +77,12 @@ public static partial class StatusEndpoints
     {
         if (!ApiToken.IsAuthorized(request.Headers.Authorization, options.Value.ApiToken))
             return ApiToken.Unauthorized();
-        RollbackRequest? body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<RollbackRequest>(request.Body, JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Create(400, "bad-request", "Malformed JSON", $"the body must be {{\"commit\": \"<sha>\", \"service\": \"<name>\"}}: {e.Message}");
-        }
-        if (body is null)
-            return Problems.Create(400, "bad-request", "Malformed JSON", "the body must be {\"commit\": \"<sha>\", \"service\": \"<name>\"}");
+        var (body, malformed) = await JsonBody.ReadAsync<RollbackRequest>(request, "{\"commit\": \"<sha>\", \"service\": \"<name>\"}");
+        if (body is null) return malformed!;
 
         var outcome = planner.Plan(body.Commit, body.Service);
         if (outcome.Problem is not null)
-            return Problems.Create(outcome.Status, outcome.Status switch
-            {
-                404 => "not-found", 409 => "ambiguous-commit", 422 => "unreachable-commit", _ => "bad-commit",
-            }, outcome.Status switch
-            {
-                404 => "Not found", 409 => "Ambiguous commit", 422 => "Commit not on the deploy branch", _ => "Bad commit",
-            }, outcome.Problem);
+            return CommitResolver.Problem(outcome.Status, outcome.Problem);
         return TypedResults.Accepted((string?)null,
             new RollbackAccepted(outcome.Deploys.Select(d => new RollbackDeploy(d.Service, d.Id, d.Commit)).ToList()));
     }

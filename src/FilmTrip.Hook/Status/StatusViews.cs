@@ -34,3 +34,7 @@ public sealed record RollbackRequest(string? Commit, string? Service);
 public sealed record RollbackDeploy(string Service, string DeployId, string Commit);
 
 public sealed record RollbackAccepted(IReadOnlyList<RollbackDeploy> Deploys);
+
+public sealed record ManualDeployRequest(string? Service, string? Commit);
+
+public sealed record ManualDeployAccepted(IReadOnlyList<RollbackDeploy> Deploys);

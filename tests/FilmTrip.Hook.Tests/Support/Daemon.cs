@@ -90,6 +90,19 @@ public sealed class Daemon : IAsyncDisposable
         return (process.ExitCode, process.StandardOutputText());
     }
 
+    /// <summary>Starts the program without waiting (a CLI command that follows a deploy): read <see cref="Output"/> while it runs.</summary>
+    public static Daemon Spawn(string[] args) => Launch(null, null, args);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for a spawned program to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
     private static Daemon Launch(string? configPath, int? port, string[] extraArgs, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

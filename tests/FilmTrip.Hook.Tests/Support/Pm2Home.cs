@@ -56,7 +56,7 @@ public sealed class Pm2Home : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CommandTimeout);
         var env = new Dictionary<string, string?>(environment) { ["PM2_HOME"] = HomeDirectory };
-        var result = await Cli.Wrap(Executable)
+        var result = await CliWrap.Cli.Wrap(Executable)
             .WithArguments([.. args, "--no-color"])
             .WithEnvironmentVariables(env)
             .WithValidation(CommandResultValidation.None)

@@ -32,11 +32,11 @@ public sealed class ReleaseDirectory : IDisposable
         var temp = Current + ".next";
         File.Delete(temp);
         File.CreateSymbolicLink(temp, Path.Combine("releases", id));
-        await Cli.Wrap("mv").WithArguments(["-T", temp, Current]).ExecuteAsync();
+        await CliWrap.Cli.Wrap("mv").WithArguments(["-T", temp, Current]).ExecuteAsync();
     }
 
     public static Task RunNodeAsync(string workingDirectory, params string[] args) =>
-        Cli.Wrap("node").WithArguments(args).WithWorkingDirectory(workingDirectory).ExecuteAsync();
+        CliWrap.Cli.Wrap("node").WithArguments(args).WithWorkingDirectory(workingDirectory).ExecuteAsync();
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 

@@ -1,0 +1,46 @@
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Http;
+using Microsoft.Extensions.Options;
+
+namespace FilmTrip.Hook.Status;
+
+/// <summary>
+/// POST /deploys: deploy a service's branch head (or one of its commits) now, for when a webhook was missed.
+/// Same token as POST /rollback; the commit is checked exactly as a rollback's is (<see cref="CommitResolver"/>). See issue #7.
+/// </summary>
+public static class ManualDeployEndpoints
+{
+    private const string Shape = "{\"service\": \"<name>\", \"commit\": \"<optional sha>\"}";
+
+    public static IEndpointRouteBuilder MapManualDeploys(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/deploys", DeployAsync).DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<IResult> DeployAsync(HttpRequest request, IOptions<HookOptions> options, CommitResolver commits, DeployQueue queue)
+    {
+        if (!ApiToken.IsAuthorized(request.Headers.Authorization, options.Value.ApiToken))
+            return ApiToken.Unauthorized();
+        var (body, malformed) = await JsonBody.ReadAsync<ManualDeployRequest>(request, Shape);
+        if (body is null) return malformed!;
+
+        if (body.Service is null)
+            return Problems.Create(400, "bad-request", "Missing service", $"the body must be {Shape}");
+        if (!options.Value.Services.TryGetValue(body.Service, out var service))
+            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(body.Service)}'");
+        if (body.Commit is not null && !CommitResolver.IsShaPrefix(body.Commit))
+            return CommitResolver.Problem(400, CommitResolver.ShaRule);
+
+        var resolved = body.Commit is null ? commits.BranchHead(service) : commits.OnBranch(service, body.Commit.ToLowerInvariant());
+        if (resolved.Sha is not { } sha)
+            return CommitResolver.Problem(resolved.Status, resolved.Problem!);
+
+        var deploy = queue.Enqueue(body.Service, DeployTrigger.Manual, sha);
+        return TypedResults.Accepted((string?)null, new ManualDeployAccepted([new RollbackDeploy(deploy.Service, deploy.Id, deploy.Commit)]));
+    }
+
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FilmTrip.Hook.Tests.Support;
+
+namespace FilmTrip.Hook.Tests.Cli;
+
+/// <summary>
+/// A running daemon with one static service ("frontend", no pm2: fast) deploying from a real repository,
+/// and the CLI run against it as its own process with the daemon's config and address.
+/// </summary>
+public sealed class CliWorld : IAsyncDisposable
+{
+    private readonly TempDirectory _temp;
+
+    private CliWorld(TempDirectory temp, GitRepo repo, Daemon daemon)
+    {
+        _temp = temp;
+        Repo = repo;
+        Daemon = daemon;
+    }
+
+    public GitRepo Repo { get; }
+    public Daemon Daemon { get; }
+    public string Root => _temp.Combine("srv", "frontend");
+    public string Gate => _temp.Combine("gate");
+    public string LiveVersion => File.ReadAllText(Path.Combine(Root, "current", "dist", "index.html"));
+
+    /// <summary><paramref name="holdBuilds"/>: every build first waits for <see cref="Gate"/> (see <see cref="BuildSteps.WaitFor"/>).</summary>
+    public static async Task<CliWorld> StartAsync(bool holdBuilds = false)
+    {
+        var temp = new TempDirectory("cli");
+        var repo = new GitRepo(temp.Path);
+        repo.Write("frontend/VERSION", "1");
+        repo.Write("frontend/build.js", "const fs = require('fs'); fs.mkdirSync('dist', {recursive: true}); fs.writeFileSync('dist/index.html', 'v' + fs.readFileSync('VERSION', 'utf8'));");
+        repo.CommitAndPush("v1");
+        var build = new JsonArray();
+        if (holdBuilds) build.Add(BuildSteps.WaitFor(temp.Combine("gate")));
+        build.Add(new JsonArray("node", "build.js"));
+        var services = new JsonObject
+        {
+            ["frontend"] = new JsonObject
+            {
+                ["Repository"] = repo.Bare,
+                ["GitHubRepository"] = "acme/filmtrip",
+                ["Subdirectory"] = "frontend",
+                ["Root"] = temp.Combine("srv", "frontend"),
+                ["Build"] = build,
+                ["KeepReleases"] = 3,
+            },
+        };
+        try
+        {
+            return new CliWorld(temp, repo, await Daemon.StartAsync(Daemon.Config(temp.Combine("data"), services), temp.Combine("hook.json")));
+        }
+        catch
+        {
+            temp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>filmtrip-hook args --config &lt;daemon's&gt; --url &lt;daemon's&gt;</c> to its end.</summary>
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
+        Daemon.RunToEndAsync([.. args, "--config", Daemon.ConfigPath, "--url", DaemonUrl]);
+
+    public string DaemonUrl => $"http://127.0.0.1:{Daemon.Port}";
+
+    /// <summary>Commits VERSION=<paramref name="version"/>, pushes it with a signed webhook and waits for the deploy. Returns (sha, deploy).</summary>
+    public async Task<(string Sha, JsonNode Deploy)> PushVersionAsync(string version)
+    {
+        Repo.Write("frontend/VERSION", version);
+        var sha = Repo.CommitAndPush($"v{version}");
+        var deploys = await Daemon.PushAsync("acme/filmtrip", sha);
+        return (sha, await Daemon.WaitForDeployAsync(deploys["frontend"]));
+    }
+
+    /// <summary>A copy of the daemon's config with <paramref name="change"/> applied (e.g. another ApiToken).</summary>
+    public string ConfigCopy(string name, Action<JsonNode> change)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Daemon.ConfigPath))!;
+        change(config);
+        var path = _temp.Combine(name);
+        File.WriteAllText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Daemon.DisposeAsync();
+        _temp.Dispose();
+    }
+}

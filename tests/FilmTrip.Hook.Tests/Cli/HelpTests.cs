@@ -1,0 +1,55 @@
+using FilmTrip.Hook.Tests.Support;
+
+namespace FilmTrip.Hook.Tests.Cli;
+
+public sealed class HelpTests
+{
+    [Fact]
+    public async Task Help_lists_every_command_and_the_exit_codes()
+    {
+        var (exit, output) = await Daemon.RunToEndAsync(["--help"]);
+
+        Assert.Equal(0, exit);
+        foreach (var usage in new[] { "status [SERVICE] [--json]", "deploys [SERVICE] [--limit N] [--state STATE] [--json]", "log DEPLOY_ID [--follow]",
+                     "rollback COMMIT [--service NAME] [--wait]", "deploy SERVICE [--commit SHA] [--wait]", "check-config [--config FILE]" })
+            Assert.Contains(usage, output);
+        foreach (var code in new[] { "0 ", "1 ", "2 ", "3 ", "4 ", "64 " })
+            Assert.Contains("\n  " + code, output);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("deploys")]
+    [InlineData("log")]
+    [InlineData("rollback")]
+    [InlineData("deploy")]
+    [InlineData("check-config")]
+    public async Task Each_command_has_its_own_help(string command)
+    {
+        var (exit, output) = await Daemon.RunToEndAsync([command, "--help"]);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"Usage: filmtrip-hook {command} ", output);
+        Assert.Contains("Exit codes:", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error()
+    {
+        var (exit, output) = await Daemon.RunToEndAsync(["status", "--colour"]);
+
+        Assert.Equal(64, exit);
+        Assert.Equal("filmtrip-hook: status: unknown option '--colour'; see 'filmtrip-hook status --help'", output.Trim());
+    }
+
+    [Fact]
+    public async Task Common_options_may_come_before_the_command()
+    {
+        var port = FreePort.Get();
+
+        var (exit, output) = await Daemon.RunToEndAsync(["--url", $"http://127.0.0.1:{port}", "status"]);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"filmtrip-hook: cannot reach the daemon at http://127.0.0.1:{port} ", output);
+    }
+}
