@@ -144,6 +144,9 @@ serving
 say "GET /status"
 curl -fsS "$api/status" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s),null,2)))'
 
+say "filmtrip-hook status (the operator CLI, same API)"
+dotnet "$daemon_dll" status --config "$sandbox/hook.json" --url "$api"
+
 say "POST /rollback to ${v1:0:12} (both services of the repository)"
 response="$(curl -fsS -X POST "$api/rollback" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data "{\"commit\":\"${v1:0:12}\"}")"
 echo "  rollback answered: $response"
