@@ -17,12 +17,13 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pm2="$repo/.tools/node_modules/.bin/pm2"
 work="$(mktemp -d /tmp/filmtrip-fast.XXXXXX)"
 export PM2_HOME="$work/pm2"
-daemon_pid=""; watchdog_pid=""
+daemon_pid=""; watchdog_pid=""; driver_pid=""
 
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
   [ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null || true
+  [ -n "$driver_pid" ] && kill "$driver_pid" 2>/dev/null || true
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
     kill "$daemon_pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
@@ -35,7 +36,14 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 # Bounded: the whole run gets DEADLINE_S, then it is stopped (and cleaned up by the trap).
-( sleep "$DEADLINE_S"; echo "fast-deploy: deadline of ${DEADLINE_S}s reached, stopping" >&2; kill -TERM $$ ) &
+# The watchdog's sleep holds no output pipe and dies with it, so nothing outlives the run.
+(
+  trap 'kill "$sleep_pid" 2>/dev/null; exit 0' TERM
+  sleep "$DEADLINE_S" >/dev/null 2>&1 & sleep_pid=$!
+  wait "$sleep_pid"
+  echo "fast-deploy: deadline of ${DEADLINE_S}s reached, stopping" >&2
+  kill -TERM $$
+) </dev/null &
 watchdog_pid=$!
 
 echo "fast-deploy: tools and a Release build of the daemon" >&2
@@ -102,5 +110,9 @@ node "$repo/bench/fast/bench.mjs" \
   --api "http://127.0.0.1:$hook_port" --secret-file "$work/webhook-secret" --clone "$work/clone" --bare "$work/filmtrip.git" \
   --pm2 "$pm2" --pm2-app filmtrip-express-backend --backend-url "http://127.0.0.1:$backend_port" \
   --frontend-root "$work/srv/frontend" --payload "$repo/samples/github-payloads/push/with-new-branch.payload.json" \
-  --rounds "$ROUNDS" --out "$out"
+  --rounds "$ROUNDS" --out "$out" &
+# In the background and waited for: bash runs the deadline's TERM trap only between commands, and `wait` is one.
+driver_pid=$!
+wait "$driver_pid"
+driver_pid=""
 echo "fast-deploy: figures written to ${out#"$repo"/}" >&2

@@ -110,7 +110,10 @@ async function run(scenario, i, service, change) {
 
   // Is the new version really what is served?
   let serving;
-  if (service === 'backend') serving = (await (await fetch(`${opt['backend-url']}/version`)).text()).trim();
+  if (service === 'backend') {
+    // Connection: close, so that no idle socket of the bench's own keeps an old worker draining at the next reload.
+    serving = (await (await fetch(`${opt['backend-url']}/version`, { headers: { Connection: 'close' } })).text()).trim();
+  }
   else serving = /id="version">([^<]*)</.exec(readFileSync(path.join(opt['frontend-root'], 'current', 'dist', 'index.html'), 'utf8'))?.[1];
 
   const r = {
