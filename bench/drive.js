@@ -436,6 +436,7 @@ async function main() {
   await until(async () => { try { return (await served()) === 'b1'; } catch { return false; } }, 30000, 'b1 through nginx');
 
   const rows = {};
+  if (E.ONLY !== 'faults') {
   for (const ka of [true, false]) {
     const k = ka ? 'on' : 'off';
     log(`backend deploy, keep-alive ${k}`); rows[`backendDeploy_${k}`] = await backendDeploy(ka);
@@ -468,6 +469,7 @@ async function main() {
   clearInterval(sampler);
   const hwm = procStatus(daemon.pid);
   results.daemonRss = { idleKb: idleStatus.rssKb, peakSampledKb: rssPeakKb, vmHwmKb: hwm.hwmKb, nowKb: hwm.rssKb };
+  }
 
   if (FAULTS) { log('faults'); results.faults = await faults(); }
   results.canaryAfter = canary();
@@ -497,6 +499,7 @@ function table(r) {
   const loadRow = (what, x) => add(what, `${x.failed} / ${x.total} failed, ${x.rps} req/s${x.ok ? '' : ' (WRONG END STATE)'}`,
     '0 failed at ≥2,000 req/s', x.failed === 0 && x.ok && x.rps >= 2000 ? 'met' : x.failed === 0 && x.ok ? 'missed (rate)' : 'missed');
   const names = { backendDeploy: 'Backend deploy', frontendDeploy: 'Frontend deploy', rollback: 'Rollback to a kept release', tenDeploys: '10 back-to-back backend deploys' };
+  if (r.overhead) {
   for (const [key, label] of Object.entries(names))
     for (const k of ['on', 'off']) loadRow(`${label}, keep-alive ${k}`, r.rows[`${key}_${k}`]);
   const o = r.overhead;
@@ -509,6 +512,7 @@ function table(r) {
   add(`Webhook ack latency (${w.n} pushes during a deploy)`, `p50 ${w.p50} ms, p99 ${w.p99} ms`, 'p99 ≤ 50 ms', w.p99 <= 50 ? 'met' : 'missed');
   const m = r.daemonRss;
   add('Daemon RSS idle / peak during deploys', `${(m.idleKb / 1024).toFixed(0)} MiB / ${(Math.max(m.peakSampledKb, m.vmHwmKb) / 1024).toFixed(0)} MiB (VmHWM)`, 'reported', '—');
+  }
   if (r.faults) {
     const f = r.faults;
     const faultRow = (what, x, shows) => add(`Fault: ${what}`, `${shows}; ${x.failed} / ${x.total} failed, ${x.rps} req/s`,
