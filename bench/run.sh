@@ -43,7 +43,7 @@ cleanup() {
   [ -f "$WORK/daemon.pid" ] && stop_pid "$(cat "$WORK/daemon.pid")" TERM 15
   "$PM2" kill --no-color >/dev/null 2>&1 || true
   [ -n "$NGINX_PID" ] && stop_pid "$NGINX_PID" QUIT 5
-  if [ "${KEEP:-0}" = 1 ] || [ "$code" != 0 ]; then echo "bench: kept $WORK (daemon.log, data/deploys/, nginx/error.log)" >&2; else rm -rf "$WORK"; fi
+  if [ "${KEEP:-0}" = 1 ] || [ "$code" -ge 2 ]; then echo "bench: kept $WORK (daemon.log, data/deploys/, nginx/error.log)" >&2; else rm -rf "$WORK"; fi
   exit "$code"
 }
 trap cleanup EXIT
