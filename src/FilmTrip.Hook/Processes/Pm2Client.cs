@@ -4,7 +4,8 @@ using FilmTrip.Hook.Configuration;
 
 namespace FilmTrip.Hook.Processes;
 
-public sealed record Pm2Instance(string Name, int PmId, int Pid, string Status, int Restarts, long UptimeSince);
+/// <summary><paramref name="UnstableRestarts"/>: pm2's count of restarts within min_uptime (a crash on start).</summary>
+public sealed record Pm2Instance(string Name, int PmId, int Pid, string Status, int Restarts, long UptimeSince, int UnstableRestarts = 0);
 
 /// <summary>
 /// pm2, always addressed by an exact app name (never "all") in one PM2_HOME.
@@ -79,7 +80,8 @@ public sealed class Pm2Client(ICommandRunner runner)
                 app.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : 0,
                 env.TryGetProperty("status", out var status) ? status.GetString() ?? "" : "",
                 env.TryGetProperty("restart_time", out var restarts) && restarts.ValueKind == JsonValueKind.Number ? restarts.GetInt32() : 0,
-                env.TryGetProperty("pm_uptime", out var uptime) && uptime.ValueKind == JsonValueKind.Number ? uptime.GetInt64() : 0);
+                env.TryGetProperty("pm_uptime", out var uptime) && uptime.ValueKind == JsonValueKind.Number ? uptime.GetInt64() : 0,
+                env.TryGetProperty("unstable_restarts", out var unstable) && unstable.ValueKind == JsonValueKind.Number ? unstable.GetInt32() : 0);
         }).ToList();
     }
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The benchmark: the seed's production topology on 127.0.0.1, driven by signed webhooks and POST /rollback
+# while bench/load.js hits nginx. Prints one table and writes the same figures to bench/results/<time>.json.
+#
+#   bench/run.sh                # everything, faults included (about 10 minutes on 2 cores)
+#   bench/run.sh --no-faults    # the measured rows only
+#   CLIENTS=16 PAIRS=3 PUSHES=250 STABLE_FOR=00:00:01 KEEP=1 bench/run.sh
+#
+# Stands up: nginx from bench/nginx/filmtrip.conf.template (its pid), pm2 in a temporary PM2_HOME (pm2 kill on
+# exit), a canary "other tenant" pm2 app with its own directory and port, and the Release build of the daemon
+# (bench/drive.js starts it; its pid in $WORK/daemon.pid). Everything is stopped on exit, Ctrl-C included.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/.." && pwd)
+FAULTS=1
+for arg in "$@"; do
+  case $arg in
+    --faults) FAULTS=1 ;;
+    --no-faults) FAULTS=0 ;;
+    *) echo "usage: bench/run.sh [--faults|--no-faults]" >&2; exit 64 ;;
+  esac
+done
+
+"$REPO/scripts/install-tools.sh"
+PM2=${FILMTRIP_PM2:-$REPO/.tools/node_modules/.bin/pm2}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+echo "bench: building the daemon (Release)" >&2
+dotnet build "$REPO/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
+DLL=$REPO/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll
+
+WORK=$(mktemp -d /tmp/filmtrip-bench.XXXXXX)
+chmod 755 "$WORK" # nginx's workers (nobody, when started as root) read the frontend under it
+export PM2_HOME=$WORK/pm2
+NGINX_PID=""; DRIVE_PID=""
+stop_pid() { # pid signal deadline_s
+  kill "-$2" "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 $(($3 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  [ -n "$DRIVE_PID" ] && stop_pid "$DRIVE_PID" TERM 20
+  [ -f "$WORK/daemon.pid" ] && stop_pid "$(cat "$WORK/daemon.pid")" TERM 15
+  "$PM2" kill --no-color >/dev/null 2>&1 || true
+  [ -n "$NGINX_PID" ] && stop_pid "$NGINX_PID" QUIT 5
+  if [ "${KEEP:-0}" = 1 ] || [ "$code" -ge 2 ]; then echo "bench: kept $WORK (daemon.log, data/deploys/, nginx/error.log)" >&2; else rm -rf "$WORK"; fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_http() { # url deadline_s
+  local end=$((SECONDS + $2))
+  until curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -lt $end ] || { echo "bench: timeout waiting for $1" >&2; return 1; }; sleep 0.1
+  done
+}
+export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) HOOK_PORT=$(free_port) CANARY_PORT=$(free_port)
+
+# nginx with the seed's config.
+export PREFIX=$WORK/nginx FRONTEND_ROOT=$WORK/srv/frontend
+mkdir -p "$PREFIX" "$FRONTEND_ROOT"
+envsubst '${PREFIX} ${BACKEND_PORT} ${API_PORT} ${WEB_PORT} ${FRONTEND_ROOT}' < "$HERE/nginx/filmtrip.conf.template" > "$PREFIX/nginx.conf"
+"$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" 2>>"$PREFIX/stderr.log" &
+NGINX_PID=$!
+wait_http "http://127.0.0.1:$API_PORT/health" 10
+
+# pm2 in its own PM2_HOME, and the other tenant: its own directory and port.
+"$PM2" ping --no-color >/dev/null
+export CANARY_DIR=$WORK/srv/other-service-a
+mkdir -p "$CANARY_DIR"
+echo "require('http').createServer((q, s) => s.end('other tenant')).listen($CANARY_PORT, '127.0.0.1');" > "$CANARY_DIR/server.js"
+"$PM2" start "$CANARY_DIR/server.js" --name other-service-a --no-color >/dev/null
+wait_http "http://127.0.0.1:$CANARY_PORT/" 20
+
+echo "bench: nginx api :$API_PORT web :$WEB_PORT, backend :$BACKEND_PORT, canary :$CANARY_PORT, daemon :$HOOK_PORT, work $WORK" >&2
+BENCH_WORK=$WORK BENCH_REPO=$REPO BENCH_PM2=$PM2 BENCH_NGINX=$NGINX BENCH_DAEMON_DLL=$DLL BENCH_FAULTS=$FAULTS \
+  BENCH_RESULTS=$HERE/results node "$HERE/drive.js" &
+DRIVE_PID=$!
+wait "$DRIVE_PID"

@@ -1,0 +1,65 @@
+using FilmTrip.Hook.Tests.Support;
+
+namespace FilmTrip.Hook.Tests.EndToEnd;
+
+/// <summary>
+/// The CI-sized slice of bench/run.sh (issue #5 §5): the seed's topology (real nginx from the template, pm2
+/// cluster of 2, another tenant in the same pm2, the daemon) under a short load through nginx, with one
+/// deploy, one rollback and one fault. Correctness only: zero failed requests, states, canary untouched.
+/// Timing goals live in bench/.
+/// </summary>
+public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
+{
+    private BackendWorld _world = null!;
+    private NginxServer _nginx = null!;
+
+    public async Task InitializeAsync()
+    {
+        _world = await BackendWorld.StartAsync();
+        _nginx = await NginxServer.StartAsync(_world.BackendPort, _world.FrontendRoot);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_nginx is not null) await _nginx.DisposeAsync();
+        await _world.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Deploy_rollback_and_a_crashing_release_under_load_through_nginx_fail_no_request_and_leave_the_canary_alone()
+    {
+        var v1 = await _world.DeployVersionAsync("1");
+        DeployAssert.State("succeeded", v1);
+        var canary = await _world.CanaryAsync();
+        var canaryHash = BackendWorld.HashDirectory(_world.CanaryDirectory);
+        await using var load = LoadThroughNginx.Start(new Uri(_nginx.ApiUri, "version"));
+        await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "the load to get answers through nginx");
+
+        var deployed = await _world.DeployVersionAsync("2");
+        await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 through nginx");
+
+        var rollback = await _world.Daemon.RollbackAsync(new { commit = v1["deploy"]!["commit"]!.GetValue<string>(), service = "filmtrip-backend" });
+        rollback.EnsureSuccessStatusCode();
+        var rollbackId = System.Text.Json.Nodes.JsonNode.Parse(await rollback.Content.ReadAsStringAsync())!["deploys"]![0]!["deployId"]!.GetValue<string>();
+        var rolledBack = await _world.Daemon.WaitForDeployAsync(rollbackId);
+        var servedAfterRollback = await _world.ServedVersionAsync();
+
+        _world.Repo.Write("backend/CRASH_ON_START", "yes");
+        var crashed = await _world.DeployVersionAsync("3");
+        var status = await _world.Daemon.GetJsonAsync("/status/filmtrip-backend");
+        await load.StopAsync();
+
+        DeployAssert.State("succeeded", deployed);
+        DeployAssert.State("succeeded", rolledBack);
+        Assert.Equal("1", servedAfterRollback);
+        DeployAssert.State("rolled_back", crashed);
+        Assert.Equal("rolled_back", status["lastDeploy"]!["state"]!.GetValue<string>());
+        Assert.Equal(v1["deploy"]!["commit"]!.GetValue<string>(), status["current"]!["commit"]!.GetValue<string>());
+        Assert.Equal("1", await _world.ServedVersionAsync());
+        Assert.True(load.Total > 0, "the load sent requests");
+        Assert.False(load.Bodies.ContainsKey("3"), "the crashing release never served");
+        Assert.Empty(load.Failures);
+        Assert.Equal(canary, await _world.CanaryAsync());
+        Assert.Equal(canaryHash, BackendWorld.HashDirectory(_world.CanaryDirectory));
+    }
+}
