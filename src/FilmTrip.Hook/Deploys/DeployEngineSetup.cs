@@ -19,6 +19,8 @@ public static class DeployEngineSetup
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero });
         services.AddSingleton<HealthGate>();
         services.AddSingleton<DeployQueue>();
+        services.AddSingleton<ReleaseBuilder>();
+        services.AddSingleton<ReleaseActivator>();
         services.AddSingleton<DeployRunner>();
         services.AddHostedService<DeployWorker>();
         // Room for a deploy stopped after its switch to go back to the previous release (systemd: TimeoutStopSec=90).

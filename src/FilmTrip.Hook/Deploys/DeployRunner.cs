@@ -14,10 +14,9 @@ namespace FilmTrip.Hook.Deploys;
 public sealed partial class DeployRunner(
     IOptions<HookOptions> options,
     HistoryStore history,
-    IGitSource git,
-    ICommandRunner commands,
+    ReleaseBuilder builder,
+    ReleaseActivator activator,
     Pm2Client pm2,
-    HealthGate health,
     TimeProvider time,
     ILogger<DeployRunner> logger)
 {
@@ -31,7 +30,14 @@ public sealed partial class DeployRunner(
         using var log = new DeployLog(deploy.LogPath, time);
         log.Write($"deploy {deploy.Id}: {deploy.Trigger} of {deploy.Service} at {deploy.Commit}");
 
-        using var serviceLock = await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken);
+        using (await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken))
+            await RunLockedAsync(deploy, service, layout, log, cancellationToken);
+        // Deleting pruned or failed releases (whole node_modules trees) takes seconds: never while holding the lock.
+        layout.EmptyTrash();
+    }
+
+    private async Task RunLockedAsync(DeployRecord deploy, ServiceOptions service, ReleaseLayout layout, DeployLog log, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(layout.ReleasesDirectory);
         var previous = layout.CurrentRelease();
         var previousCommit = previous is null ? null : history.CommitOfRelease(deploy.Service, previous);
@@ -60,12 +66,12 @@ public sealed partial class DeployRunner(
                 history.SetRelease(run.Record.Id, kept);
                 run.Log.Write($"release {kept} is still on disk: switching to it without fetching or building");
             }
-            else if (await BuildReleaseAsync(run, cancellationToken) is { } skipped)
+            else if (await builder.BuildAsync(run, cancellationToken) is { } skipped)
             {
                 return (DeployState.Skipped, skipped);
             }
 
-            var unhealthy = await GoLiveAsync(run, run.Release!, cancellationToken);
+            var unhealthy = await activator.GoLiveAsync(run, run.Release!, cancellationToken);
             if (unhealthy is null)
             {
                 await run.StepAsync("prune", () => Prune(run));
@@ -94,181 +100,6 @@ public sealed partial class DeployRunner(
         }
     }
 
-    /// <summary>
-    /// Fetch, check the commit, materialize the release, link shared paths, reuse or install dependencies, run the
-    /// build steps. Returns why the push needs no deploy of this service, or null once the release is built.
-    /// </summary>
-    private async Task<string?> BuildReleaseAsync(DeployRun run, CancellationToken cancellationToken)
-    {
-        var sha = run.Record.Commit;
-        await run.StepAsync("fetch", async () =>
-        {
-            var tip = await Resilience.GitFetch.ExecuteAsync(
-                token =>
-                {
-                    try
-                    {
-                        return ValueTask.FromResult(git.Fetch(run.Service, token));
-                    }
-                    catch (GitTransientException e)
-                    {
-                        run.Log.Write($"fetch attempt failed: {e.Message}");
-                        throw;
-                    }
-                }, cancellationToken);
-            run.Log.Write($"{run.Service.Branch} is at {tip}");
-            if (git.Resolve(run.Service, sha).Result != CommitLookupResult.Found)
-                throw new DeployFailedException($"commit {sha} does not exist in {run.Service.Repository}");
-            if (!git.IsReachableFromBranch(run.Service, sha))
-                throw new DeployFailedException($"commit {sha} is not reachable from branch {run.Service.Branch}");
-            return null;
-        });
-
-        string? skip = null;
-        if (run.Record.Trigger == DeployTrigger.Push && run.PreviousCommit is { } live)
-            await run.StepAsync("changes", () => { skip = WhySkip(run, live, sha); });
-        if (skip is not null) return skip;
-
-        var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), sha);
-        if (release == run.PreviousRelease)
-            throw new DeployFailedException($"release {release} is live already; push again in a second");
-        run.Layout.Delete(release);
-        run.Release = release;
-        run.CreatedRelease = true;
-        history.SetRelease(run.Record.Id, release);
-
-        await run.StepAsync("materialize", () =>
-        {
-            git.Materialize(run.Service, sha, run.Layout.PathOf(release));
-            SharedLinks.Link(run.Service, run.Layout, release, run.Log.Write);
-        });
-
-        var dependenciesReused = false;
-        if (run.Service.Build.Any(b => b.SkipWhenDependenciesUnchanged))
-            await run.StepAsync("dependencies", () => { dependenciesReused = ReuseDependencies(run, release); });
-
-        foreach (var step in run.Service.Build)
-        {
-            if (dependenciesReused && step.SkipWhenDependenciesUnchanged)
-            {
-                run.Log.Write($"skipping '{step}': dependencies unchanged");
-                continue;
-            }
-            await run.StepAsync($"build: {step}", async () =>
-            {
-                var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment(), run.Service.StepTimeout);
-                var result = await commands.RunAsync(spec, run.Log.Write, cancellationToken);
-                if (result.TimedOut)
-                    throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);
-                if (!result.Succeeded)
-                    throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
-                return result.ExitCode;
-            });
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Why a push needs no deploy of this service: its commit is live already, or nothing under its Paths changed
-    /// since the live commit (decided from the git diff: a payload's file lists are truncated on large pushes).
-    /// A live commit that is not an ancestor (a forced push) always deploys.
-    /// </summary>
-    private string? WhySkip(DeployRun run, string live, string sha)
-    {
-        if (live == sha) return $"commit {sha[..12]} is live already";
-        if (run.Service.Paths.Length == 0) return null;
-        if (!git.IsAncestor(run.Service, live, sha))
-        {
-            run.Log.Write($"the live commit {live[..12]} is not an ancestor of {sha[..12]} (a forced push): deploying");
-            return null;
-        }
-        var changed = git.ChangedPaths(run.Service, live, sha);
-        var relevant = PathFilter.Matching(run.Service, changed);
-        run.Log.Write($"{changed.Count} paths changed since {live[..12]}, {relevant.Count} under {string.Join(", ", run.Service.Paths)}");
-        return relevant.Count == 0
-            ? $"no change under {string.Join(", ", run.Service.Paths)} between {live[..12]} and {sha[..12]}"
-            : null;
-    }
-
-    private static bool ReuseDependencies(DeployRun run, string release)
-    {
-        var live = run.PreviousRelease is { } previous ? run.Layout.PathOf(previous) : null;
-        if (DependencyReuse.WhyNot(run.Service, live, run.Layout.PathOf(release)) is { } why)
-        {
-            run.Log.Write($"installing dependencies: {why}");
-            return false;
-        }
-        var files = DependencyReuse.LinkModules(live!, run.Layout.PathOf(release));
-        run.Log.Write($"dependency files unchanged: hard-linked {files} files of {DependencyReuse.ModulesDirectory} from {run.PreviousRelease}");
-        return true;
-    }
-
-    /// <summary>Switch, reload, health-check. Returns null when healthy, else why not.</summary>
-    private async Task<string?> GoLiveAsync(DeployRun run, string release, CancellationToken cancellationToken, string stepPrefix = "")
-    {
-        await run.StepAsync(stepPrefix + "switch", () =>
-        {
-            run.Layout.Switch(release);
-            run.Switched = true;
-            run.Log.Write($"current -> releases/{release}");
-        });
-        if (run.Pm2Context() is { } app)
-            await run.StepAsync(stepPrefix + "reload", () => ReloadAsync(run, app, release == run.PreviousRelease ? null : run.PreviousRelease, cancellationToken));
-
-        try
-        {
-            await run.StepAsync(stepPrefix + "health", async () =>
-            {
-                if (await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context(), run.Log.Write, cancellationToken) is { } unhealthy)
-                    throw new UnhealthyException(unhealthy);
-                return null;
-            });
-            return null;
-        }
-        catch (UnhealthyException e)
-        {
-            return e.Message;
-        }
-    }
-
-    private sealed class UnhealthyException(string reason) : Exception(reason);
-
-    /// <summary>
-    /// Starts or reloads the app. With a <paramref name="fallback"/> release, a crash on start during the reload
-    /// switches <c>current</c> back to it at once (see <see cref="ReloadCrashWatch"/>) and fails the step.
-    /// </summary>
-    private async Task<int?> ReloadAsync(DeployRun run, Pm2Context app, string? fallback, CancellationToken cancellationToken)
-    {
-        var known = await pm2.ListAsync(app, cancellationToken);
-        if (known.Count == 0)
-        {
-            var started = await pm2.StartAsync(app, run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken);
-            return started.Succeeded ? started.ExitCode
-                : throw new DeployFailedException($"pm2 start {app.App} exited with {started.ExitCode}", started.ExitCode);
-        }
-
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reload = pm2.ReloadAsync(app, run.Log.Write, cancellationToken);
-        var crash = fallback is null ? null : ReloadCrashWatch.UntilCrashAsync(pm2, app, known, time, run.Log.Write, watching.Token);
-        string? crashed = null;
-        if (crash is not null && await Task.WhenAny(reload, crash) == crash && crash.IsFaulted)
-            run.Log.Write($"crash watch failed: {crash.Exception!.InnerException!.Message}");
-        if (crash is not null && crash.IsCompletedSuccessfully)
-        {
-            crashed = crash.Result;
-            run.Layout.Switch(fallback!);
-            run.Log.Write($"{crashed}: current -> releases/{fallback} while pm2 still has the old workers");
-        }
-        await watching.CancelAsync();
-        if (crash is not null) await crash.ContinueWith(_ => { }, TaskScheduler.Default); // ends with the cancellation
-        var result = await reload;
-        if (crashed is not null)
-            throw new DeployFailedException(crashed, result.ExitCode);
-        if (!result.Succeeded)
-            throw new DeployFailedException($"pm2 reload {app.App} exited with {result.ExitCode}", result.ExitCode);
-        return result.ExitCode;
-    }
-
     /// <summary>Back to the release that was live before this deploy; the deploy ends rolled_back (or failed when there was none).</summary>
     private async Task<(DeployState, string?)> RollBackAsync(DeployRun run, string reason, CancellationToken cancellationToken)
     {
@@ -287,7 +118,7 @@ public sealed partial class DeployRunner(
 
         try
         {
-            var unhealthy = await GoLiveAsync(run, previous, CancellationToken.None, stepPrefix: "rollback: ");
+            var unhealthy = await activator.GoLiveAsync(run, previous, CancellationToken.None, stepPrefix: "rollback: ");
             if (run.CreatedRelease) run.Layout.Delete(run.Release!);
             return unhealthy is null
                 ? (run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack,

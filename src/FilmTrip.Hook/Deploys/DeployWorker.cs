@@ -75,6 +75,7 @@ public sealed partial class DeployWorker(
                     queue.Enqueue(deploy.Service, DeployTrigger.Rollback, previous);
             }
             layout.Delete(release);
+            layout.EmptyTrash();
             Log.Recovered(logger, deploy.Service, deploy.Id, release);
         }
     }

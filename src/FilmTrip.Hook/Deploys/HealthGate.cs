@@ -8,8 +8,10 @@ namespace FilmTrip.Hook.Deploys;
 
 /// <summary>
 /// Decides whether a switched release is healthy. <c>pm2 reload</c> exits 0 even when the new code crashes,
-/// so this is the step that decides: the health URL must answer 2xx, every pm2 instance must be online,
-/// and both must hold, with the same pids and no restarts, for <see cref="HealthCheckOptions.StableFor"/>.
+/// so this is the step that decides: every pm2 instance must be online, the health URL must answer 2xx, and
+/// for a pm2 app both must hold for <see cref="HealthCheckOptions.StableFor"/> with the same pids and restart
+/// counts at both ends of that window (pm2 is asked twice, the URL every poll: <c>pm2 jlist</c> costs a process).
+/// A static service is healthy once its URL answers: files do not crash.
 /// </summary>
 public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, TimeProvider time)
 {
@@ -21,15 +23,12 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
     {
         if (health is null && app is null) return null;
         var timeout = health?.Timeout ?? TimeSpan.FromSeconds(30);
-        var stableFor = health?.StableFor ?? TimeSpan.FromSeconds(2);
+        var stableFor = app is null ? TimeSpan.Zero : health?.StableFor ?? TimeSpan.FromSeconds(2);
         string? lastProblem = "not checked yet";
-        IReadOnlyList<Pm2Instance>? stableSince = null;
-        DateTimeOffset stableStart = default;
+        IReadOnlyList<Pm2Instance>? window = null;
+        DateTimeOffset windowStart = default;
 
-        var pipeline = new ResiliencePipelineBuilder<bool>
-        {
-            TimeProvider = time,
-        }
+        var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = timeout })
             .AddRetry(new RetryStrategyOptions<bool>
             {
@@ -44,22 +43,30 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         {
             await pipeline.ExecuteAsync(async token =>
             {
-                (lastProblem, var instances) = await ProbeAsync(health, app, token);
-                if (lastProblem is not null)
+                if (window is null)
                 {
-                    stableSince = null;
+                    (lastProblem, var instances) = await InstancesAsync(app, token);
+                    lastProblem ??= await ProbeUrlAsync(health, token);
+                    if (lastProblem is not null) return false;
+                    (window, windowStart) = (instances, time.GetUtcNow());
+                }
+                else if ((lastProblem = await ProbeUrlAsync(health, token)) is not null)
+                {
+                    window = null;
                     return false;
                 }
-                if (stableSince is null || !SameProcesses(stableSince, instances))
-                {
-                    stableSince = instances;
-                    stableStart = time.GetUtcNow();
-                    lastProblem = "not yet stable";
-                    return false;
-                }
-                return time.GetUtcNow() - stableStart >= stableFor;
+
+                if (time.GetUtcNow() - windowStart < stableFor) return false;
+                if (app is null) return true;
+                (lastProblem, var after) = await InstancesAsync(app, token);
+                if (lastProblem is null && SameProcesses(window, after)) return true;
+                lastProblem ??= $"pm2 restarted an instance of '{app.App}' while it was being checked";
+                window = null;
+                return false;
             }, cancellationToken);
-            log($"healthy: {Describe(health, app)} answered and stayed up for {stableFor.TotalSeconds:0.#}s");
+            log(stableFor > TimeSpan.Zero
+                ? $"healthy: {Describe(health, app)} answered and stayed up for {stableFor.TotalSeconds:0.#}s"
+                : $"healthy: {Describe(health, app)} answered");
             return null;
         }
         catch (TimeoutRejectedException)
@@ -73,19 +80,17 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         }
     }
 
-    private sealed class GaveUpException(string message) : Exception(message);
-
-    /// <summary>One probe: no problem when the URL answers 2xx and every pm2 instance is online.</summary>
-    private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> ProbeAsync(
-        HealthCheckOptions? health, Pm2Context? app, CancellationToken cancellationToken)
+    /// <summary>The app's instances, and a problem unless every one is online.</summary>
+    private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> InstancesAsync(Pm2Context? app, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Pm2Instance> instances = app is null ? [] : await pm2.ListAsync(app, cancellationToken);
-        if (app is not null && instances.Count == 0) return ($"pm2 has no app named '{app.App}'", instances);
+        if (app is null) return (null, []);
+        var instances = await pm2.ListAsync(app, cancellationToken);
+        if (instances.Count == 0) return ($"pm2 has no app named '{app.App}'", instances);
         if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
-            throw new GaveUpException($"pm2 instance {dead.PmId} of '{app!.App}' is {dead.Status} (pm2 stopped restarting it)");
-        if (instances.FirstOrDefault(i => i.Status != "online") is { } down)
-            return ($"pm2 instance {down.PmId} of '{app!.App}' is {down.Status}", instances);
-        return (await ProbeUrlAsync(health, cancellationToken), instances);
+            throw new GaveUpException($"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)");
+        return instances.FirstOrDefault(i => i.Status != "online") is { } down
+            ? ($"pm2 instance {down.PmId} of '{app.App}' is {down.Status}", instances)
+            : (null, instances);
     }
 
     private async Task<string?> ProbeUrlAsync(HealthCheckOptions? health, CancellationToken cancellationToken)
@@ -113,4 +118,6 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
 
     private static string Describe(HealthCheckOptions? health, Pm2Context? app) =>
         string.Join(" and ", new[] { health?.Url, app is null ? null : $"pm2 app '{app.App}'" }.OfType<string>());
+
+    private sealed class GaveUpException(string message) : Exception(message);
 }

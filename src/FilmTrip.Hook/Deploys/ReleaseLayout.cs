@@ -82,10 +82,28 @@ public sealed partial class ReleaseLayout(string root)
         return removed;
     }
 
+    /// <summary>Where deleted releases wait to be removed (same filesystem: moving one there is a rename).</summary>
+    public string TrashDirectory => Path.Combine(Root, ".trash");
+
+    /// <summary>Takes a release out of <c>releases/</c> at once (a rename); <see cref="EmptyTrash"/> removes it from disk.</summary>
     public void Delete(string releaseId)
     {
         var path = PathOf(releaseId);
         if (!Directory.Exists(path)) return;
+        Directory.CreateDirectory(TrashDirectory);
+        Directory.Move(path, Path.Combine(TrashDirectory, $"{releaseId}-{Guid.NewGuid():N}"));
+    }
+
+    /// <summary>Removes what <see cref="Delete"/> set aside, including what a crash left there.</summary>
+    public void EmptyTrash()
+    {
+        if (!Directory.Exists(TrashDirectory)) return;
+        foreach (var directory in Directory.EnumerateDirectories(TrashDirectory))
+            RemoveTree(directory);
+    }
+
+    private static void RemoveTree(string path)
+    {
         // Build output can be read-only (npm caches do this); make it writable so the delete cannot half-fail.
         foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
             if (entry.LinkTarget is null && entry is DirectoryInfo dir)

@@ -1,0 +1,118 @@
+using FilmTrip.Hook.Git;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Processes;
+
+namespace FilmTrip.Hook.Deploys;
+
+/// <summary>The first half of a deploy: from a commit to a built release directory that nothing serves yet.</summary>
+public sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, HistoryStore history, TimeProvider time)
+{
+    /// <summary>
+    /// Fetch, check the commit, materialize the release, link shared paths, reuse or install dependencies, run the
+    /// build steps. Returns why the push needs no deploy of this service, or null once the release is built.
+    /// </summary>
+    internal async Task<string?> BuildAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        var sha = run.Record.Commit;
+        await run.StepAsync("fetch", async () =>
+        {
+            var tip = await Resilience.GitFetch.ExecuteAsync(
+                token =>
+                {
+                    try
+                    {
+                        return ValueTask.FromResult(git.Fetch(run.Service, token));
+                    }
+                    catch (GitTransientException e)
+                    {
+                        run.Log.Write($"fetch attempt failed: {e.Message}");
+                        throw;
+                    }
+                }, cancellationToken);
+            run.Log.Write($"{run.Service.Branch} is at {tip}");
+            if (git.Resolve(run.Service, sha).Result != CommitLookupResult.Found)
+                throw new DeployFailedException($"commit {sha} does not exist in {run.Service.Repository}");
+            if (!git.IsReachableFromBranch(run.Service, sha))
+                throw new DeployFailedException($"commit {sha} is not reachable from branch {run.Service.Branch}");
+            return null;
+        });
+
+        string? skip = null;
+        if (run.Record.Trigger == DeployTrigger.Push && run.PreviousCommit is { } live)
+            await run.StepAsync("changes", () => { skip = WhySkip(run, live, sha); });
+        if (skip is not null) return skip;
+
+        var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), sha);
+        if (release == run.PreviousRelease)
+            throw new DeployFailedException($"release {release} is live already; push again in a second");
+        run.Layout.Delete(release);
+        run.Release = release;
+        run.CreatedRelease = true;
+        history.SetRelease(run.Record.Id, release);
+
+        await run.StepAsync("materialize", () =>
+        {
+            git.Materialize(run.Service, sha, run.Layout.PathOf(release));
+            SharedLinks.Link(run.Service, run.Layout, release, run.Log.Write);
+        });
+
+        var dependenciesReused = false;
+        if (run.Service.Build.Any(b => b.SkipWhenDependenciesUnchanged))
+            await run.StepAsync("dependencies", () => { dependenciesReused = ReuseDependencies(run, release); });
+
+        foreach (var step in run.Service.Build)
+        {
+            if (dependenciesReused && step.SkipWhenDependenciesUnchanged)
+            {
+                run.Log.Write($"skipping '{step}': dependencies unchanged");
+                continue;
+            }
+            await run.StepAsync($"build: {step}", async () =>
+            {
+                var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment(), run.Service.StepTimeout);
+                var result = await commands.RunAsync(spec, run.Log.Write, cancellationToken);
+                if (result.TimedOut)
+                    throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);
+                if (!result.Succeeded)
+                    throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
+                return result.ExitCode;
+            });
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Why a push needs no deploy of this service: its commit is live already, or nothing under its Paths changed
+    /// since the live commit (decided from the git diff: a payload's file lists are truncated on large pushes).
+    /// A live commit that is not an ancestor (a forced push) always deploys.
+    /// </summary>
+    private string? WhySkip(DeployRun run, string live, string sha)
+    {
+        if (live == sha) return $"commit {sha[..12]} is live already";
+        if (run.Service.Paths.Length == 0) return null;
+        if (!git.IsAncestor(run.Service, live, sha))
+        {
+            run.Log.Write($"the live commit {live[..12]} is not an ancestor of {sha[..12]} (a forced push): deploying");
+            return null;
+        }
+        var changed = git.ChangedPaths(run.Service, live, sha);
+        var relevant = PathFilter.Matching(run.Service, changed);
+        run.Log.Write($"{changed.Count} paths changed since {live[..12]}, {relevant.Count} under {string.Join(", ", run.Service.Paths)}");
+        return relevant.Count == 0
+            ? $"no change under {string.Join(", ", run.Service.Paths)} between {live[..12]} and {sha[..12]}"
+            : null;
+    }
+
+    private static bool ReuseDependencies(DeployRun run, string release)
+    {
+        var live = run.PreviousRelease is { } previous ? run.Layout.PathOf(previous) : null;
+        if (DependencyReuse.WhyNot(run.Service, live, run.Layout.PathOf(release)) is { } why)
+        {
+            run.Log.Write($"installing dependencies: {why}");
+            return false;
+        }
+        var files = DependencyReuse.LinkModules(live!, run.Layout.PathOf(release));
+        run.Log.Write($"dependency files unchanged: hard-linked {files} files of {DependencyReuse.ModulesDirectory} from {run.PreviousRelease}");
+        return true;
+    }
+}
