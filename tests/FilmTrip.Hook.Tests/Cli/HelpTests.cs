@@ -17,6 +17,15 @@ public sealed class HelpTests
             Assert.Contains("\n  " + code, output);
     }
 
+    [Fact]
+    public async Task README_shows_the_same_usage_as_help()
+    {
+        var (exit, output) = await Daemon.RunToEndAsync(["--help"]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains(output.Trim(), await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md")));
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("deploys")]
