@@ -7,4 +7,7 @@ public static class Problems
 
     public static IResult Create(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type);
+
+    /// <summary>Client text quoted back in an answer, cut short: an answer never grows with what a client sends.</summary>
+    public static string Quote(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

@@ -30,7 +30,7 @@ public static class ManualDeployEndpoints
         if (body.Service is null)
             return Problems.Create(400, "bad-request", "Missing service", $"the body must be {Shape}");
         if (!options.Value.Services.TryGetValue(body.Service, out var service))
-            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(body.Service)}'");
+            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(body.Service)}'");
         if (body.Commit is not null && !CommitResolver.IsShaPrefix(body.Commit))
             return CommitResolver.Problem(400, CommitResolver.ShaRule);
 
@@ -42,5 +42,4 @@ public static class ManualDeployEndpoints
         return TypedResults.Accepted((string?)null, new ManualDeployAccepted([new RollbackDeploy(deploy.Service, deploy.Id, deploy.Commit)]));
     }
 
-    private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

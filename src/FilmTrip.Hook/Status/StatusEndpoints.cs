@@ -41,12 +41,12 @@ public static partial class StatusEndpoints
     internal static IResult GetOne(string service, StatusReader status, IOptions<HookOptions> options) =>
         options.Value.Services.ContainsKey(service)
             ? TypedResults.Ok(status.Of(service))
-            : Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(service)}'");
+            : Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(service)}'");
 
     internal static IResult ListDeploys(HistoryStore history, IOptions<HookOptions> options, string? service, string? state, int? limit)
     {
         if (service is not null && !options.Value.Services.ContainsKey(service))
-            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Clip(service)}'");
+            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(service)}'");
         DeployState? parsed = null;
         if (state is not null)
         {
@@ -63,7 +63,7 @@ public static partial class StatusEndpoints
     internal static IResult GetDeploy(string id, string? log, HistoryStore history)
     {
         if (!DeployId().IsMatch(id) || history.Get(id) is not { } deploy)
-            return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Clip(id)}'");
+            return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'");
         if (log == "full")
             return File.Exists(deploy.LogPath)
                 ? TypedResults.PhysicalFile(deploy.LogPath, "text/plain; charset=utf-8")
@@ -87,7 +87,6 @@ public static partial class StatusEndpoints
             new RollbackAccepted(outcome.Deploys.Select(d => new RollbackDeploy(d.Service, d.Id, d.Commit)).ToList()));
     }
 
-    private static string Clip(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}\\z")]
     private static partial Regex DeployId();

@@ -47,7 +47,7 @@ public static partial class GitHubWebhookEndpoints
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         if (eventName == "ping") return TypedResults.Ok(new { pong = true });
-        if (eventName != "push") return Ignore($"event '{Truncate(eventName)}' does not deploy");
+        if (eventName != "push") return Ignore($"event '{Problems.Quote(eventName)}' does not deploy");
 
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
         if (!DeliveryId().IsMatch(deliveryId))
@@ -78,16 +78,15 @@ public static partial class GitHubWebhookEndpoints
         if (push.Deleted) return ([], "a branch deletion does not deploy");
         var ofRepository = hook.Services
             .Where(s => string.Equals(s.Value.GitHubRepository, push.Repository, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (ofRepository.Count == 0) return ([], $"no service deploys from repository '{Truncate(push.Repository)}'");
+        if (ofRepository.Count == 0) return ([], $"no service deploys from repository '{Problems.Quote(push.Repository)}'");
         var matching = ofRepository.Where(s => push.Ref == $"refs/heads/{s.Value.Branch}").Select(s => s.Key).ToList();
         return matching.Count == 0
-            ? ([], $"'{Truncate(push.Ref)}' is not a deploy branch ({string.Join(", ", ofRepository.Select(s => "refs/heads/" + s.Value.Branch).Distinct())})")
+            ? ([], $"'{Problems.Quote(push.Ref)}' is not a deploy branch ({string.Join(", ", ofRepository.Select(s => "refs/heads/" + s.Value.Branch).Distinct())})")
             : (matching, null);
     }
 
     private static IResult Ignore(string reason) => TypedResults.Json(new { ignored = reason }, statusCode: StatusCodes.Status202Accepted);
 
-    private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     [GeneratedRegex(@"^[A-Za-z0-9-]{1,100}\z")]
     private static partial Regex DeliveryId();
