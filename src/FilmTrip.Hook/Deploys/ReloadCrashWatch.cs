@@ -12,7 +12,9 @@ namespace FilmTrip.Hook.Deploys;
 /// </summary>
 internal static class ReloadCrashWatch
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    // Each poll spawns the pm2 CLI (~0.4 s of a core here), which slows the reload it watches. A crash on start only
+    // hurts once listen_timeout (10 s in the seed's ecosystem) passes, so a poll a second is early enough.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Returns what crashed, polling until it sees a crash or <paramref name="cancellationToken"/> fires.</summary>
     public static async Task<string> UntilCrashAsync(
