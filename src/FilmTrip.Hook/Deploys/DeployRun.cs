@@ -49,7 +49,16 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
     public Task StepAsync(string name, Action body) => StepAsync(name, () => { body(); return Task.FromResult<int?>(null); });
 
     /// <summary>PATH and HOME of the daemon, the service's Environment and its PORT: all a child gets.</summary>
-    public IReadOnlyDictionary<string, string> ChildEnvironment()
+    public IReadOnlyDictionary<string, string> ChildEnvironment => _childEnvironment ??= BuildChildEnvironment();
+    private IReadOnlyDictionary<string, string>? _childEnvironment;
+
+    /// <summary>How this deploy talks to pm2, or null for a service without pm2.</summary>
+    public Pm2Context? Pm2Context => Service.Pm2 is { } pm2
+        ? _pm2Context ??= new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, ChildEnvironment), pm2.App, Layout.Root, ChildEnvironment)
+        : null;
+    private Pm2Context? _pm2Context;
+
+    private Dictionary<string, string> BuildChildEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -60,8 +69,4 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
         foreach (var (key, value) in Service.Environment) environment[key] = value;
         return environment;
     }
-
-    public Pm2Context? Pm2Context() => Service.Pm2 is { } pm2
-        ? new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, ChildEnvironment()), pm2.App, Layout.Root, ChildEnvironment())
-        : null;
 }

@@ -109,7 +109,7 @@ public sealed partial class DeployRunner(
             await run.StepAsync("rollback: stop", async () =>
             {
                 run.Layout.RemoveCurrent();
-                if (run.Pm2Context() is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
+                if (run.Pm2Context is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
                 return null;
             });
             if (run.CreatedRelease) run.Layout.Delete(run.Release!);

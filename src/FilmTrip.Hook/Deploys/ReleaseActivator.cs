@@ -14,14 +14,14 @@ public sealed class ReleaseActivator(Pm2Client pm2, HealthGate health, TimeProvi
             run.Switched = true;
             run.Log.Write($"current -> releases/{release}");
         });
-        if (run.Pm2Context() is { } app)
+        if (run.Pm2Context is { } app)
             await run.StepAsync(stepPrefix + "reload", () => ReloadAsync(run, app, release == run.PreviousRelease ? null : run.PreviousRelease, cancellationToken));
 
         try
         {
             await run.StepAsync(stepPrefix + "health", async () =>
             {
-                if (await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context(), run.Log.Write, cancellationToken) is { } unhealthy)
+                if (await health.CheckAsync(run.Service.HealthCheck, run.Pm2Context, run.Log.Write, cancellationToken) is { } unhealthy)
                     throw new UnhealthyException(unhealthy);
                 return null;
             });
