@@ -140,9 +140,8 @@ public sealed partial class DeployRunner(
 
     /// <summary>A kept release built from the rollback's commit, if one is on disk.</summary>
     private string? KeptReleaseOf(DeployRun run) =>
-        run.Layout.Releases().FirstOrDefault(r =>
-            (history.CommitOfRelease(run.Record.Service, r) ?? "").Equals(run.Record.Commit, StringComparison.Ordinal)
-            || ReleaseLayout.ShortShaOf(r) == run.Record.Commit[..12]);
+        history.KeptReleases(run.Record.Service, run.Layout.Releases())
+            .FirstOrDefault(k => k.Commit == run.Record.Commit || ReleaseLayout.ShortShaOf(k.Release) == run.Record.Commit[..12]).Release;
 
     private static void CleanUpUnswitched(DeployRun run)
     {

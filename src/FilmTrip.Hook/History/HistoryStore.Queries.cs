@@ -21,6 +21,15 @@ public sealed partial class HistoryStore
         Query("WHERE service = $p0 AND state NOT IN ('queued', 'running', 'superseded') ORDER BY queued_at DESC, rowid DESC LIMIT 1", [service])
             .SingleOrDefault();
 
+    /// <summary>The kept releases on disk (newest first) with the full sha each was built from, in one query.</summary>
+    public IReadOnlyList<(string Release, string? Commit)> KeptReleases(string service, IEnumerable<string> releaseIds)
+    {
+        var commits = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var deploy in Query("WHERE service = $p0 AND release_id IS NOT NULL ORDER BY queued_at, rowid", [service]))
+            commits[deploy.ReleaseId!] = deploy.Commit;
+        return releaseIds.Select(r => (r, commits.GetValueOrDefault(r))).ToList();
+    }
+
     /// <summary>Full sha of the commit a release directory was built from.</summary>
     public string? CommitOfRelease(string service, string releaseId) =>
         Query("WHERE service = $p0 AND release_id = $p1 ORDER BY queued_at DESC LIMIT 1", [service, releaseId]).SingleOrDefault()?.Commit;

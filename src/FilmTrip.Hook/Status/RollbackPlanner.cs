@@ -49,8 +49,8 @@ public sealed class RollbackPlanner(IOptions<HookOptions> options, CommitResolve
         // A kept release answers without touching git: rollback stays instant even when the remote is down.
         foreach (var name in serviceNames)
         {
-            var kept = new ReleaseLayout(options.Value.Services[name].Root).Releases()
-                .Select(r => history.CommitOfRelease(name, r)).OfType<string>()
+            var kept = history.KeptReleases(name, new ReleaseLayout(options.Value.Services[name].Root).Releases())
+                .Select(k => k.Commit).OfType<string>()
                 .Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Distinct().ToList();
             if (kept.Count == 1) return new(kept[0]);
             if (kept.Count > 1) return new(null, 409, $"'{prefix}' matches several kept releases; give more digits");

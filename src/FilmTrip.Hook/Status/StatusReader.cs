@@ -25,8 +25,8 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
                 r.CurrentStepStartedAt is { } s ? (now - s).TotalSeconds : null, (now - (r.StartedAt ?? now)).TotalSeconds)
             : null;
         var last = history.LastFinished(name);
-        var releases = layout.Releases()
-            .Select(id => new KeptRelease(history.CommitOfRelease(name, id), id, ReleaseTime(id)))
+        var releases = history.KeptReleases(name, layout.Releases())
+            .Select(k => new KeptRelease(k.Commit, k.Release, ReleaseTime(k.Release)))
             .ToList();
         return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
             last is null ? null : DeploySummary.Of(last), releases);
