@@ -47,6 +47,13 @@ public sealed class ServiceOptions
     public Pm2Options? Pm2 { get; set; }
     public int? Port { get; set; }
     public HealthCheckOptions? HealthCheck { get; set; }
+
+    /// <summary>How a pm2 service's new release takes traffic: pm2 reload in place (default) or two colors behind nginx.</summary>
+    public DeployStrategy Strategy { get; set; } = DeployStrategy.Reload;
+    public BlueGreenOptions? BlueGreen { get; set; }
+    /// <summary>BlueGreen: argv arrays run in the new release with PORT = the new color's port, before it gets traffic.</summary>
+    public List<string[]> Verify { get; set; } = [];
+
     public int KeepReleases { get; set; } = 5;
     public string[] DependencyFiles { get; set; } = ["package.json", "package-lock.json"];
 
@@ -78,4 +85,22 @@ public sealed class HealthCheckOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long the app must stay healthy (same pids, no restarts) before a deploy counts as good.</summary>
     public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public enum DeployStrategy { Reload, BlueGreen }
+
+/// <summary>Two pm2 apps, <c>&lt;App&gt;-blue</c> on Ports[0] and <c>&lt;App&gt;-green</c> on Ports[1], behind an nginx upstream (issue #10).</summary>
+public sealed class BlueGreenOptions
+{
+    public int[] Ports { get; set; } = [];
+    /// <summary>The file nginx includes inside the service's <c>upstream</c> block; the daemon rewrites it atomically.</summary>
+    public string UpstreamFile { get; set; } = "";
+    /// <summary>argv that makes nginx reread its configuration (never a shell string).</summary>
+    public string[] NginxReload { get; set; } = ["systemctl", "reload", "nginx"];
+    /// <summary>nginx master's pid file: the switch is confirmed by the master starting new workers.</summary>
+    public string NginxPidFile { get; set; } = "/run/nginx.pid";
+    /// <summary>The old color is never stopped before this has passed since the switch.</summary>
+    public TimeSpan Drain { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long the old color stays running, idle, for an instant rollback.</summary>
+    public TimeSpan KeepWarm { get; set; } = TimeSpan.FromMinutes(10);
 }

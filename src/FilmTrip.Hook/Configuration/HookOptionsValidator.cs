@@ -38,6 +38,7 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
                 yield return p;
 
         foreach (var p in CrossServiceProblems(o)) yield return p;
+        foreach (var p in StrategyValidator.CrossProblems(o)) yield return p;
     }
 
     private static IEnumerable<string> ServiceProblems(string key, string name, ServiceOptions s)
@@ -101,6 +102,7 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
         {
             yield return $"{key}:HealthCheck: is required for a pm2 service (pm2 reload exits 0 even when the new code crashes)";
         }
+        foreach (var p in StrategyValidator.Problems(key, s)) yield return p;
     }
 
     private static IEnumerable<string> CrossServiceProblems(HookOptions o)

@@ -20,7 +20,12 @@ public static class DeployEngineSetup
         services.AddSingleton<HealthGate>();
         services.AddSingleton<DeployQueue>();
         services.AddSingleton<ReleaseBuilder>();
-        services.AddSingleton<ReleaseActivator>();
+        services.AddSingleton<GoLive.NginxUpstream>();
+        services.AddSingleton<GoLive.WarmColors>();
+        services.AddSingleton<GoLive.ReloadStrategy>();
+        services.AddSingleton<GoLive.BlueGreenStrategy>();
+        services.AddSingleton<GoLive.ReleaseStrategies>();
+        services.AddSingleton<GoingBack>();
         services.AddSingleton<DeployRunner>();
         services.AddHostedService<DeployWorker>();
         // Room for a deploy stopped after its switch to go back to the previous release (systemd: TimeoutStopSec=90).

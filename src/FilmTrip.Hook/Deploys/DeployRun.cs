@@ -18,10 +18,44 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
     /// <summary>The commit that was live when this deploy started.</summary>
     public string? PreviousCommit { get; init; }
     /// <summary>The release this deploy created (or switches to, for an instant rollback).</summary>
-    public string? Release { get; set; }
+    public string? Release { get; private set; }
     /// <summary>Whether this deploy created <see cref="Release"/> (and so may delete it on failure).</summary>
-    public bool CreatedRelease { get; set; }
-    public bool Switched { get; set; }
+    public bool CreatedRelease { get; private set; }
+    /// <summary>Whether live traffic may have reached <see cref="Release"/>: from then on only <see cref="GoingBack"/> undoes it.</summary>
+    public bool Switched { get; private set; }
+
+    /// <summary>The release this deploy goes live with, recorded in history before anything is done with it.</summary>
+    public void UseRelease(string release, bool created)
+    {
+        (Release, CreatedRelease) = (release, created);
+        history.SetRelease(Record.Id, release, created);
+    }
+
+    /// <summary>Called by a strategy right before live traffic may reach the new release (recorded for crash recovery).</summary>
+    public void MarkSwitched()
+    {
+        if (Switched) return;
+        history.MarkSwitched(Record.Id);
+        Switched = true;
+    }
+
+    /// <summary>The strategy proved that traffic never moved (nginx refused the change): a failure is then not a rollback.</summary>
+    public void UnmarkSwitched()
+    {
+        history.MarkSwitched(Record.Id, switched: false);
+        Switched = false;
+    }
+
+    /// <summary>A run rebuilt from history after a crash: what it recorded, for <see cref="GoingBack"/> to undo.</summary>
+    public static DeployRun Recovered(DeployRecord record, ServiceOptions service, ReleaseLayout layout, DeployLog log, HistoryStore history, TimeProvider time) =>
+        new(record, service, layout, log, history, time)
+        {
+            PreviousRelease = record.PreviousRelease,
+            PreviousCommit = record.PreviousCommit,
+            Release = record.ReleaseId,
+            CreatedRelease = record.CreatedRelease,
+            Switched = record.Switched,
+        };
 
     /// <summary>Runs one named step: shown as the current step while it runs, then recorded with its timing and exit code.</summary>
     public async Task StepAsync(string name, Func<Task<int?>> body)
@@ -49,7 +83,7 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
     public Task StepAsync(string name, Action body) => StepAsync(name, () => { body(); return Task.FromResult<int?>(null); });
 
     /// <summary>PATH and HOME of the daemon, the service's Environment and its PORT: all a child gets.</summary>
-    public IReadOnlyDictionary<string, string> ChildEnvironment => _childEnvironment ??= BuildChildEnvironment();
+    public IReadOnlyDictionary<string, string> ChildEnvironment => _childEnvironment ??= Deploys.ChildEnvironment.Of(Service);
     private IReadOnlyDictionary<string, string>? _childEnvironment;
 
     /// <summary>How this deploy talks to pm2, or null for a service without pm2.</summary>
@@ -57,16 +91,4 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
         ? _pm2Context ??= new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, ChildEnvironment), pm2.App, Layout.Root, ChildEnvironment)
         : null;
     private Pm2Context? _pm2Context;
-
-    private Dictionary<string, string> BuildChildEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-            ["HOME"] = System.Environment.GetEnvironmentVariable("HOME") ?? "/",
-        };
-        if (Service.Port is { } port) environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in Service.Environment) environment[key] = value;
-        return environment;
-    }
 }

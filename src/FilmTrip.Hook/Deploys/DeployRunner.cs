@@ -1,22 +1,22 @@
 using FilmTrip.Hook.Configuration;
-using FilmTrip.Hook.Git;
+using FilmTrip.Hook.Deploys.GoLive;
 using FilmTrip.Hook.History;
-using FilmTrip.Hook.Processes;
 using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Deploys;
 
 /// <summary>
-/// One deploy from start to end: lock, fetch, materialize, build, switch, reload, health-check, prune —
-/// or, for a rollback to a kept release, just switch, reload and health-check.
-/// An unhealthy result switches back to the release that was live before. See issue #3.
+/// One deploy from start to end: lock, build a release (<see cref="ReleaseBuilder"/>) or pick a kept one for a
+/// rollback, make it live through the service's strategy (<see cref="IReleaseStrategy"/>), prune. Once live traffic
+/// may reach the new release, any failure, an unhealthy check or a stop goes back through <see cref="GoingBack"/>.
+/// See issues #3, #10, #11.
 /// </summary>
-public sealed partial class DeployRunner(
+internal sealed partial class DeployRunner(
     IOptions<HookOptions> options,
     HistoryStore history,
     ReleaseBuilder builder,
-    ReleaseActivator activator,
-    Pm2Client pm2,
+    ReleaseStrategies strategies,
+    GoingBack goingBack,
     TimeProvider time,
     ILogger<DeployRunner> logger)
 {
@@ -41,7 +41,7 @@ public sealed partial class DeployRunner(
         Directory.CreateDirectory(layout.ReleasesDirectory);
         var previous = layout.CurrentRelease();
         var previousCommit = previous is null ? null : history.CommitOfRelease(deploy.Service, previous);
-        if (!history.TryMarkRunning(deploy.Id, time.GetUtcNow(), previousCommit))
+        if (!history.TryMarkRunning(deploy.Id, time.GetUtcNow(), previousCommit, previous))
         {
             log.Write("superseded by a newer deploy before it started");
             return;
@@ -62,74 +62,55 @@ public sealed partial class DeployRunner(
             var kept = run.Record.Trigger == DeployTrigger.Rollback ? KeptReleaseOf(run) : null;
             if (kept is not null)
             {
-                run.Release = kept;
-                history.SetRelease(run.Record.Id, kept);
+                run.UseRelease(kept, created: false);
                 run.Log.Write($"release {kept} is still on disk: switching to it without fetching or building");
             }
-            else if (await builder.BuildAsync(run, cancellationToken) is { } skipped)
+            else if (await builder.BuildAsync(run, cancellationToken) is { } noDeploy)
             {
-                return (DeployState.Skipped, skipped);
+                return (noDeploy.State, noDeploy.Reason);
             }
 
-            var unhealthy = await activator.GoLiveAsync(run, run.Release!, cancellationToken);
+            var unhealthy = await strategies.For(run.Service).GoLiveAsync(run, run.Release!, goingBack: false, cancellationToken);
             if (unhealthy is null)
             {
                 await run.StepAsync("prune", () => Prune(run));
                 return (DeployState.Succeeded, null);
             }
-            return await RollBackAsync(run, unhealthy, cancellationToken);
+            if (!run.Switched)
+            {
+                await goingBack.AbandonAsync(run, CancellationToken.None);
+                return (DeployState.Failed, unhealthy);
+            }
+            return await goingBack.RunAsync(run, unhealthy, WhenBack(run), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (run.Switched && run.PreviousRelease is not null)
+            const string stopped = "the daemon stopped during the deploy";
+            if (run.Switched)
             {
-                // Stopping after the switch: never leave an unchecked release live. Going back takes seconds;
-                // systemd's TimeoutStopSec and HostOptions.ShutdownTimeout leave room for it.
-                var (_, detail) = await RollBackAsync(run, "the daemon stopped during the deploy", CancellationToken.None);
+                // Never leave an unchecked release live. Going back takes seconds; systemd's TimeoutStopSec and
+                // HostOptions.ShutdownTimeout leave room for it.
+                var (_, detail) = await goingBack.RunAsync(run, stopped, DeployState.Interrupted, CancellationToken.None);
                 return (DeployState.Interrupted, detail);
             }
-            CleanUpUnswitched(run);
-            return (DeployState.Interrupted, "the daemon stopped during the deploy");
+            await goingBack.AbandonAsync(run, CancellationToken.None);
+            return (DeployState.Interrupted, stopped);
         }
-        catch (Exception e) when (e is DeployFailedException or GitPermanentException or GitTransientException or Pm2Exception or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Any failure, expected or not: after the switch the way back is the only safe answer (issue #11 §4).
+            var reason = e is DeployFailedException or Git.GitPermanentException or Git.GitTransientException or Processes.Pm2Exception or IOException
+                ? e.Message : $"unexpected {e.GetType().Name}: {e.Message}";
             if (run.Switched)
-                return await RollBackAsync(run, e.Message, cancellationToken);
-            CleanUpUnswitched(run);
-            return (DeployState.Failed, e.Message);
+                return await goingBack.RunAsync(run, reason, WhenBack(run), cancellationToken);
+            await goingBack.AbandonAsync(run, CancellationToken.None);
+            return (DeployState.Failed, reason);
         }
     }
 
-    /// <summary>Back to the release that was live before this deploy; the deploy ends rolled_back (or failed when there was none).</summary>
-    private async Task<(DeployState, string?)> RollBackAsync(DeployRun run, string reason, CancellationToken cancellationToken)
-    {
-        run.Log.Write($"rolling back: {reason}");
-        if (run.PreviousRelease is not { } previous)
-        {
-            await run.StepAsync("rollback: stop", async () =>
-            {
-                run.Layout.RemoveCurrent();
-                if (run.Pm2Context is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
-                return null;
-            });
-            if (run.CreatedRelease) run.Layout.Delete(run.Release!);
-            return (DeployState.Failed, $"{reason}; there was no earlier release to go back to, so nothing is live");
-        }
-
-        try
-        {
-            var unhealthy = await activator.GoLiveAsync(run, previous, CancellationToken.None, stepPrefix: "rollback: ");
-            if (run.CreatedRelease) run.Layout.Delete(run.Release!);
-            return unhealthy is null
-                ? (run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack,
-                    $"{reason}; back on release {previous}")
-                : (DeployState.Failed, $"{reason}; the release before it ({previous}) is unhealthy too: {unhealthy}");
-        }
-        catch (Exception e) when (e is DeployFailedException or Pm2Exception or IOException)
-        {
-            return (DeployState.Failed, $"{reason}; going back to {previous} failed: {e.Message}");
-        }
-    }
+    /// <summary>A failed rollback that went back is still a failed rollback; a failed push that went back is rolled_back.</summary>
+    private static DeployState WhenBack(DeployRun run) =>
+        run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack;
 
     private IReadOnlyList<string> Prune(DeployRun run)
     {
@@ -142,12 +123,6 @@ public sealed partial class DeployRunner(
     private string? KeptReleaseOf(DeployRun run) =>
         history.KeptReleases(run.Record.Service, run.Layout.Releases())
             .FirstOrDefault(k => k.Commit == run.Record.Commit || ReleaseLayout.ShortShaOf(k.Release) == run.Record.Commit[..12]).Release;
-
-    private static void CleanUpUnswitched(DeployRun run)
-    {
-        if (run.CreatedRelease && !run.Switched && run.Release is { } release)
-            run.Layout.Delete(release);
-    }
 
     private static partial class Log
     {

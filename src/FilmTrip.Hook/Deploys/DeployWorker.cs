@@ -6,21 +6,22 @@ namespace FilmTrip.Hook.Deploys;
 
 /// <summary>
 /// Runs the queue: one lane per service, so different services deploy in parallel and one service never
-/// runs two deploys at once. On start it first repairs what a crash left behind.
+/// runs two deploys at once. Each lane first repairs, under the service lock, what a crash left behind.
 /// </summary>
-public sealed partial class DeployWorker(
+internal sealed partial class DeployWorker(
     IOptions<HookOptions> options,
     DeployQueue queue,
     DeployRunner runner,
+    GoingBack goingBack,
+    GoLive.ReleaseStrategies strategies,
     HistoryStore history,
     TimeProvider time,
     ILogger<DeployWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        RecoverInterrupted();
-        await Task.WhenAll(options.Value.Services.Keys.Select(service => RunLaneAsync(service, stoppingToken)));
-    }
+    private const string Stopped = "the daemon stopped during the deploy";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(options.Value.Services.Keys.Select(service => RunLaneAsync(service, stoppingToken)));
 
     private async Task RunLaneAsync(string service, CancellationToken stoppingToken)
     {
@@ -28,6 +29,8 @@ public sealed partial class DeployWorker(
         var signal = queue.SignalOf(service);
         try
         {
+            await RecoverAsync(service, stoppingToken);
+            strategies.For(options.Value.Services[service]).Resume(service, options.Value.Services[service]);
             while (!stoppingToken.IsCancellationRequested)
             {
                 while (queue.Next(service) is { } deploy)
@@ -38,9 +41,10 @@ public sealed partial class DeployWorker(
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        // Never let one deploy's unexpected failure stop the lane; record it and go on.
+                        // Never let one deploy's unexpected failure stop the lane; record it and go on. A deploy that
+                        // already finished keeps its state (Finish only moves a running one).
                         Log.LaneError(logger, e, service, deploy.Id);
-                        history.Finish(deploy.Id, DeployState.Failed, time.GetUtcNow(), $"unexpected error: {e.Message}");
+                        history.FinishIfRunning(deploy.Id, DeployState.Failed, time.GetUtcNow(), $"unexpected error: {e.Message}");
                     }
                 }
                 await signal.WaitAsync(stoppingToken);
@@ -52,31 +56,44 @@ public sealed partial class DeployWorker(
     }
 
     /// <summary>
-    /// A deploy left running by a crash becomes interrupted; its half-built release is removed, and if it had
-    /// already switched <c>current</c>, <c>current</c> goes back to the release before it.
+    /// A deploy left running by a crash (issue #11 §3): under the service lock, a deploy that had switched goes back to
+    /// exactly the release history recorded as live before it, through the same <see cref="GoingBack"/> as the live
+    /// path; one that had not switched has whatever it started beside the live release stopped. Only a release the
+    /// deploy created is deleted, never a kept one. Each ends <c>interrupted</c> with what recovery did.
     /// </summary>
-    internal void RecoverInterrupted()
+    internal async Task RecoverAsync(string service, CancellationToken cancellationToken)
     {
-        foreach (var deploy in history.InterruptRunning(time.GetUtcNow(), "the daemon stopped during the deploy"))
+        var interrupted = history.Running(service);
+        if (interrupted.Count == 0) return;
+        var settings = options.Value.Services[service];
+        var layout = new ReleaseLayout(settings.Root);
+        foreach (var deploy in interrupted)
         {
-            if (!options.Value.Services.TryGetValue(deploy.Service, out var service) || deploy.ReleaseId is not { } release)
-                continue;
-            var layout = new ReleaseLayout(service.Root);
-            if (layout.CurrentRelease() == release)
+            using var log = new DeployLog(deploy.LogPath, time);
+            string detail;
+            using (await ServiceLock.AcquireAsync(options.Value.DataDirectory, service, log.Write, cancellationToken))
             {
-                var releases = layout.Releases();
-                var before = releases.ElementAtOrDefault(releases.ToList().IndexOf(release) + 1);
-                if (before is null) continue;
-                layout.Switch(before);
-                Log.SwitchedBack(logger, deploy.Service, deploy.Id, before);
-                // pm2 may already run the unchecked release: a rollback to the restored release reloads and
-                // health-checks it before anything else this service does.
-                if (service.Pm2 is not null && deploy.PreviousCommit is { } previous)
-                    queue.Enqueue(deploy.Service, DeployTrigger.Rollback, previous);
+                log.Write($"recovery: the daemon stopped during deploy {deploy.Id}");
+                var run = DeployRun.Recovered(deploy, settings, layout, log, history, time);
+                try
+                {
+                    if (run.Switched)
+                        (_, detail) = await goingBack.RunAsync(run, Stopped, DeployState.Interrupted, cancellationToken);
+                    else
+                    {
+                        await goingBack.AbandonAsync(run, cancellationToken);
+                        detail = Stopped;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    detail = $"{Stopped}; recovery failed: {e.Message}";
+                }
+                history.Finish(deploy.Id, DeployState.Interrupted, time.GetUtcNow(), detail);
+                log.Write($"deploy {deploy.Id} finished: interrupted: {detail}");
+                Log.Recovered(logger, service, deploy.Id, detail);
             }
-            layout.Delete(release);
             layout.EmptyTrash();
-            Log.Recovered(logger, deploy.Service, deploy.Id, release);
         }
     }
 
@@ -85,10 +102,7 @@ public sealed partial class DeployWorker(
         [LoggerMessage(3101, LogLevel.Error, "Deploy lane {Service} failed on deploy {DeployId}")]
         public static partial void LaneError(ILogger logger, Exception exception, string service, string deployId);
 
-        [LoggerMessage(3102, LogLevel.Warning, "Deploy {DeployId} of {Service} was interrupted by a crash; removed its release {Release}")]
-        public static partial void Recovered(ILogger logger, string service, string deployId, string release);
-
-        [LoggerMessage(3103, LogLevel.Warning, "Deploy {DeployId} of {Service} had switched current before a crash; switched back to {Release}")]
-        public static partial void SwitchedBack(ILogger logger, string service, string deployId, string release);
+        [LoggerMessage(3102, LogLevel.Warning, "Deploy {DeployId} of {Service} was interrupted by a crash: {Detail}")]
+        public static partial void Recovered(ILogger logger, string service, string deployId, string detail);
     }
 }

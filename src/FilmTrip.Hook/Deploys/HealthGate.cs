@@ -46,11 +46,11 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
                 if (window is null)
                 {
                     (lastProblem, var instances) = await InstancesAsync(app, token);
-                    lastProblem ??= await ProbeUrlAsync(health, token);
+                    lastProblem ??= await ProbeAsync(health, token);
                     if (lastProblem is not null) return false;
                     (window, windowStart) = (instances, time.GetUtcNow());
                 }
-                else if ((lastProblem = await ProbeUrlAsync(health, token)) is not null)
+                else if ((lastProblem = await ProbeAsync(health, token)) is not null)
                 {
                     window = null;
                     return false;
@@ -93,7 +93,8 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
             : (null, instances);
     }
 
-    private async Task<string?> ProbeUrlAsync(HealthCheckOptions? health, CancellationToken cancellationToken)
+    /// <summary>One probe of the health URL: null when it answers 2xx within 5 s, else why not.</summary>
+    public async Task<string?> ProbeAsync(HealthCheckOptions? health, CancellationToken cancellationToken)
     {
         if (health is null) return null;
         try

@@ -4,19 +4,23 @@ using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Deploys;
 
+/// <summary>Why a deploy ends without building: <c>skipped</c> (nothing to do) or <c>superseded</c> (not the branch head any more).</summary>
+internal sealed record NoDeploy(DeployState State, string Reason);
+
 /// <summary>The first half of a deploy: from a commit to a built release directory that nothing serves yet.</summary>
-public sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, HistoryStore history, TimeProvider time)
+internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, TimeProvider time)
 {
     /// <summary>
     /// Fetch, check the commit, materialize the release, link shared paths, reuse or install dependencies, run the
-    /// build steps. Returns why the push needs no deploy of this service, or null once the release is built.
+    /// build steps. Returns why the deploy ends here, or null once the release is built.
     /// </summary>
-    internal async Task<string?> BuildAsync(DeployRun run, CancellationToken cancellationToken)
+    internal async Task<NoDeploy?> BuildAsync(DeployRun run, CancellationToken cancellationToken)
     {
         var sha = run.Record.Commit;
+        string? tip = null;
         await run.StepAsync("fetch", async () =>
         {
-            var tip = await Resilience.GitFetch.ExecuteAsync(
+            tip = await Resilience.GitFetch.ExecuteAsync(
                 token =>
                 {
                     try
@@ -37,18 +41,23 @@ public sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Hist
             return null;
         });
 
+        // GitHub signs the body, not the delivery id: an old push resent under a fresh id is validly signed. A push only
+        // deploys while its commit is still the head of the branch; going back on purpose is POST /rollback (issue #11 §2).
+        if (run.Record.Trigger == DeployTrigger.Push && tip != sha)
+            return new NoDeploy(DeployState.Superseded,
+                $"commit {sha[..12]} is no longer the head of {run.Service.Branch} (the head is {tip?[..Math.Min(12, tip.Length)]}): " +
+                "an older or replayed push never moves a service backwards; use POST /rollback to go back on purpose");
+
         string? skip = null;
         if (run.Record.Trigger == DeployTrigger.Push && run.PreviousCommit is { } live)
             await run.StepAsync("changes", () => { skip = WhySkip(run, live, sha); });
-        if (skip is not null) return skip;
+        if (skip is not null) return new NoDeploy(DeployState.Skipped, skip);
 
         var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), sha);
         if (release == run.PreviousRelease)
             throw new DeployFailedException($"release {release} is live already; push again in a second");
         run.Layout.Delete(release);
-        run.Release = release;
-        run.CreatedRelease = true;
-        history.SetRelease(run.Record.Id, release);
+        run.UseRelease(release, created: true);
 
         await run.StepAsync("materialize", () =>
         {

@@ -22,6 +22,12 @@ public sealed record DeployRecord(
     public string? ReleaseId { get; init; }
     public string? CurrentStep { get; init; }
     public DateTimeOffset? CurrentStepStartedAt { get; init; }
+    /// <summary>The release that was live when the deploy started (recorded as it starts; what recovery restores).</summary>
+    public string? PreviousRelease { get; init; }
+    /// <summary>Whether the deploy created <see cref="ReleaseId"/> (false for a rollback to a kept release).</summary>
+    public bool CreatedRelease { get; init; }
+    /// <summary>Whether live traffic may have reached <see cref="ReleaseId"/> (a crash after this needs going back).</summary>
+    public bool Switched { get; init; }
 
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

@@ -54,7 +54,8 @@ public sealed partial class HistoryStore
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, service, trigger, delivery_id, commit_sha, previous_commit, state, queued_at, started_at,
-                   finished_at, error, log_path, release_id, current_step, current_step_started_at
+                   finished_at, error, log_path, release_id, current_step, current_step_started_at,
+                   previous_release, created_release, switched
             FROM deploys
             """ + " " + where;
         for (var i = 0; i < parameters.Length; i++)
@@ -74,6 +75,9 @@ public sealed partial class HistoryStore
                 ReleaseId = Text(12),
                 CurrentStep = Text(13),
                 CurrentStepStartedAt = Parse(Text(14)),
+                PreviousRelease = Text(15),
+                CreatedRelease = reader.GetInt64(16) != 0,
+                Switched = reader.GetInt64(17) != 0,
             });
         }
         return records;

@@ -23,6 +23,20 @@ public sealed partial class HistoryStore
         using var connection = Open();
         Execute(connection, null, "PRAGMA journal_mode=WAL;");
         Execute(connection, null, Schema);
+        Migrate(connection);
+    }
+
+    /// <summary>Columns added after the first release of the schema (issue #11): a deploy records what was live before it.</summary>
+    private static void Migrate(SqliteConnection connection)
+    {
+        foreach (var (column, type) in new[] { ("previous_release", "TEXT"), ("created_release", "INTEGER NOT NULL DEFAULT 0"), ("switched", "INTEGER NOT NULL DEFAULT 0") })
+        {
+            using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('deploys') WHERE name = $name";
+            probe.Parameters.AddWithValue("$name", column);
+            if ((long)probe.ExecuteScalar()! == 0)
+                Execute(connection, null, $"ALTER TABLE deploys ADD COLUMN {column} {type}");
+        }
     }
 
     private const string Schema = """
@@ -80,23 +94,36 @@ public sealed partial class HistoryStore
             "WHERE service = $service AND state = 'queued' AND trigger <> 'rollback'",
             ("$service", service), ("$at", Format(at)));
 
-    /// <summary>Moves a queued deploy to running. False when it is no longer queued (a newer push superseded it).</summary>
-    public bool TryMarkRunning(string id, DateTimeOffset startedAt, string? previousCommit)
+    /// <summary>
+    /// Moves a queued deploy to running, recording what was live when it started (what crash recovery puts back).
+    /// False when it is no longer queued (a newer push superseded it).
+    /// </summary>
+    public bool TryMarkRunning(string id, DateTimeOffset startedAt, string? previousCommit, string? previousRelease)
     {
         using var connection = Open();
         return Execute(connection, null,
-            "UPDATE deploys SET state = 'running', started_at = $a, previous_commit = $b WHERE id = $id AND state = 'queued'",
-            ("$id", id), ("$a", Format(startedAt)), ("$b", previousCommit)) == 1;
+            "UPDATE deploys SET state = 'running', started_at = $a, previous_commit = $b, previous_release = $c WHERE id = $id AND state = 'queued'",
+            ("$id", id), ("$a", Format(startedAt)), ("$b", previousCommit), ("$c", previousRelease)) == 1;
     }
 
     public void SetCurrentStep(string id, string step, DateTimeOffset startedAt) => Update(id,
         "current_step = $a, current_step_started_at = $b", step, Format(startedAt));
 
-    public void SetRelease(string id, string releaseId) => Update(id, "release_id = $a", releaseId, null);
+    /// <summary>The release a deploy goes live with; <paramref name="created"/> when the deploy made it (and so may delete it).</summary>
+    public void SetRelease(string id, string releaseId, bool created) => Update(id, "release_id = $a, created_release = $b", releaseId, created ? 1 : 0);
 
     public void Finish(string id, DeployState state, DateTimeOffset finishedAt, string? error) => Update(id,
         $"state = '{StateName(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL",
         Format(finishedAt), error);
+
+    /// <summary>Like <see cref="Finish"/>, but never changes a deploy that already finished.</summary>
+    public void FinishIfRunning(string id, DeployState state, DateTimeOffset finishedAt, string? error)
+    {
+        using var connection = Open();
+        Execute(connection, null,
+            $"UPDATE deploys SET state = '{StateName(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL " +
+            "WHERE id = $id AND state = 'running'", ("$id", id), ("$a", Format(finishedAt)), ("$b", error));
+    }
 
     public void AddStep(string deployId, StepRecord step)
     {
@@ -109,14 +136,11 @@ public sealed partial class HistoryStore
             ("$exit", step.ExitCode), ("$ok", step.Succeeded ? 1 : 0), ("$detail", step.Detail));
     }
 
-    /// <summary>After a crash: every deploy left running becomes interrupted. Returns them.</summary>
-    public IReadOnlyList<DeployRecord> InterruptRunning(DateTimeOffset at, string reason)
-    {
-        var running = Query("WHERE state = 'running'", []);
-        foreach (var deploy in running)
-            Finish(deploy.Id, DeployState.Interrupted, at, reason);
-        return running;
-    }
+    /// <summary>Recorded before live traffic may reach the deploy's release: from then on only going back undoes it.</summary>
+    public void MarkSwitched(string id, bool switched = true) => Update(id, "switched = $a", switched ? 1 : 0, null);
+
+    /// <summary>After a crash: the service's deploys left running (recovery finishes each as interrupted).</summary>
+    public IReadOnlyList<DeployRecord> Running(string service) => Query("WHERE state = 'running' AND service = $p0", [service]);
 
     private void Update(string id, string set, object? a, object? b)
     {

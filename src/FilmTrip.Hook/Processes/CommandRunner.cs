@@ -23,14 +23,15 @@ public interface ICommandRunner
 {
     /// <summary>
     /// Runs the command with exactly <see cref="CommandSpec.Environment"/> (nothing inherited from the daemon),
-    /// streaming each output line to <paramref name="output"/>. On timeout or cancellation the whole process tree is killed.
+    /// streaming each output line to <paramref name="output"/> (standard error too, unless <paramref name="errorOutput"/>
+    /// takes it). On timeout or cancellation the whole process tree is killed.
     /// </summary>
-    Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken);
+    Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken, Action<string>? errorOutput = null);
 }
 
 internal sealed class CliWrapCommandRunner : ICommandRunner
 {
-    public async Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken)
+    public async Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken, Action<string>? errorOutput = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(spec.Timeout);
@@ -41,7 +42,7 @@ internal sealed class CliWrapCommandRunner : ICommandRunner
             .WithEnvironmentVariables(IsolatedEnvironment(spec.Environment))
             .WithStandardInputPipe(PipeSource.Null)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(output))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(output))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(errorOutput ?? output))
             .WithValidation(CommandResultValidation.None);
         try
         {

@@ -5,7 +5,7 @@ using FilmTrip.Hook.Configuration;
 namespace FilmTrip.Hook.Processes;
 
 /// <summary><paramref name="UnstableRestarts"/>: pm2's count of restarts within min_uptime (a crash on start).</summary>
-public sealed record Pm2Instance(string Name, int PmId, int Pid, string Status, int Restarts, long UptimeSince, int UnstableRestarts = 0);
+public sealed record Pm2Instance(string Name, int PmId, int Pid, string Status, int Restarts, long UptimeSince, int UnstableRestarts = 0, string? Cwd = null);
 
 /// <summary>
 /// pm2, always addressed by an exact app name (never "all") in one PM2_HOME.
@@ -32,13 +32,34 @@ public sealed class Pm2Client(ICommandRunner runner)
         $"no pm2 daemon is running in PM2_HOME={home}; FilmTrip.Hook does not start one (it would die with this service). " +
         $"Start pm2 as the app's user and make it survive reboots: 'PM2_HOME={home} pm2 startup' then 'pm2 save'";
 
-    public async Task<IReadOnlyList<Pm2Instance>> ListAsync(Pm2Context context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Pm2Instance>> ListAsync(Pm2Context context, CancellationToken cancellationToken) =>
+        (await ListAllAsync(context, cancellationToken)).Where(i => i.Name == context.App).ToList();
+
+    /// <summary>Every app of the PM2_HOME, parsed from standard output only (pm2 writes warnings to stderr).</summary>
+    public async Task<IReadOnlyList<Pm2Instance>> ListAllAsync(Pm2Context context, CancellationToken cancellationToken)
     {
         var output = new StringBuilder();
-        var result = await RunAsync(context, ["jlist"], context.WorkingDirectory, line => output.AppendLine(line), cancellationToken);
+        var errors = new StringBuilder();
+        var result = await RunAsync(context, ["jlist"], context.WorkingDirectory, line => output.AppendLine(line), cancellationToken,
+            line => { if (errors.Length < 2000) errors.AppendLine(line); });
         if (!result.Succeeded)
-            throw new Pm2Exception($"pm2 jlist exited with {result.ExitCode}");
-        return ParseJlist(output.ToString()).Where(i => i.Name == context.App).ToList();
+            throw new Pm2Exception($"pm2 jlist exited with {result.ExitCode}: {errors.ToString().Trim()}");
+        return ParseJlist(output.ToString());
+    }
+
+    /// <summary>
+    /// Starts <paramref name="sourceApp"/> of a release's ecosystem file as the app named by <paramref name="context"/>,
+    /// from that release's directory, on <paramref name="port"/> (see <see cref="Pm2AppFile"/>).
+    /// </summary>
+    public Task<CommandResult> StartAsAsync(Pm2Context context, string releaseDirectory, string ecosystem, string sourceApp, int port,
+        int? instances, Action<string> log, CancellationToken cancellationToken)
+    {
+        var file = Pm2AppFile.Write(context.WorkingDirectory, releaseDirectory, ecosystem, sourceApp, context.App, port, instances);
+        var portContext = context with
+        {
+            Environment = new Dictionary<string, string>(context.Environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        return RunAsync(portContext, ["start", file, "--cwd", releaseDirectory, "--update-env"], context.WorkingDirectory, log, cancellationToken);
     }
 
     public Task<CommandResult> ReloadAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
@@ -55,14 +76,15 @@ public sealed class Pm2Client(ICommandRunner runner)
     public Task<CommandResult> DeleteAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
         RunAsync(context, ["delete", context.App], context.WorkingDirectory, log, cancellationToken);
 
-    private Task<CommandResult> RunAsync(Pm2Context context, string[] arguments, string workingDirectory, Action<string> log, CancellationToken cancellationToken)
+    private Task<CommandResult> RunAsync(Pm2Context context, string[] arguments, string workingDirectory, Action<string> log, CancellationToken cancellationToken,
+        Action<string>? errorLog = null)
     {
         // Checked before every command: any pm2 command would otherwise spawn a daemon.
         if (!IsDaemonRunning(context.Home))
             throw new Pm2Exception(NotRunningMessage(context.Home));
         var environment = new Dictionary<string, string>(context.Environment) { ["PM2_HOME"] = context.Home };
         var spec = new CommandSpec(context.Executable, [.. arguments, "--no-color"], workingDirectory, environment, CommandTimeout);
-        return runner.RunAsync(spec, log, cancellationToken);
+        return runner.RunAsync(spec, log, cancellationToken, errorLog);
     }
 
     /// <summary>pm2 may print banner lines before the JSON array; take the array.</summary>
@@ -70,7 +92,16 @@ public sealed class Pm2Client(ICommandRunner runner)
     {
         var start = output.IndexOf("\n[", StringComparison.Ordinal) is var i and >= 0 ? i + 1 : output.StartsWith('[') ? 0 : -1;
         if (start < 0) throw new Pm2Exception("pm2 jlist printed no JSON array");
-        using var document = JsonDocument.Parse(output[start..]);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(output[start..]);
+        }
+        catch (JsonException e)
+        {
+            throw new Pm2Exception($"pm2 jlist printed something that is not its JSON list ({e.Message})");
+        }
+        using var _ = document;
         return document.RootElement.EnumerateArray().Select(app =>
         {
             var env = app.GetProperty("pm2_env");
@@ -81,7 +112,8 @@ public sealed class Pm2Client(ICommandRunner runner)
                 env.TryGetProperty("status", out var status) ? status.GetString() ?? "" : "",
                 env.TryGetProperty("restart_time", out var restarts) && restarts.ValueKind == JsonValueKind.Number ? restarts.GetInt32() : 0,
                 env.TryGetProperty("pm_uptime", out var uptime) && uptime.ValueKind == JsonValueKind.Number ? uptime.GetInt64() : 0,
-                env.TryGetProperty("unstable_restarts", out var unstable) && unstable.ValueKind == JsonValueKind.Number ? unstable.GetInt32() : 0);
+                env.TryGetProperty("unstable_restarts", out var unstable) && unstable.ValueKind == JsonValueKind.Number ? unstable.GetInt32() : 0,
+                env.TryGetProperty("pm_cwd", out var cwd) && cwd.ValueKind == JsonValueKind.String ? cwd.GetString() : null);
         }).ToList();
     }
 }

@@ -29,7 +29,18 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
             .Select(k => new KeptRelease(k.Commit, k.Release, ReleaseTime(k.Release)))
             .ToList();
         return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
-            last is null ? null : DeploySummary.Of(last), releases);
+            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service));
+    }
+
+    /// <summary>Each color as history recorded it and as the upstream file routes; null for a Reload service.</summary>
+    private List<ColorStatus>? ColorsOf(string name, ServiceOptions service)
+    {
+        if (service.Strategy != DeployStrategy.BlueGreen || service.Pm2 is null || service.BlueGreen is null) return null;
+        var colors = Deploys.GoLive.Colors.Of(service, history.Colors(name));
+        return colors.All.Select(c => colors.ReleaseOf(c) is { } release
+                ? new ColorStatus(c.Name, c.App.App, c.Port, release, history.CommitOfRelease(name, release), c == colors.Live() ? "live" : "warm")
+                : new ColorStatus(c.Name, c.App.App, c.Port, null, null, "stopped"))
+            .ToList();
     }
 
     public StatusResponse All() => new(options.Value.Services.Keys.Order(StringComparer.Ordinal).Select(Of).ToList());

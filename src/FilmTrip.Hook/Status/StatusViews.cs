@@ -18,8 +18,12 @@ public sealed record DeploySummary(
         d.QueuedAt, d.StartedAt, d.FinishedAt, d.Duration?.TotalSeconds, d.Error, d.ReleaseId, d.CurrentStep);
 }
 
+/// <summary>A BlueGreen color: <c>live</c> (nginx routes to it), <c>warm</c> (running, idle) or <c>stopped</c>.</summary>
+public sealed record ColorStatus(string Color, string App, int Port, string? Release, string? Commit, string State);
+
 public sealed record ServiceStatus(
-    string Name, LiveRelease? Current, RunningDeploy? Running, int Queued, DeploySummary? LastDeploy, IReadOnlyList<KeptRelease> Releases);
+    string Name, LiveRelease? Current, RunningDeploy? Running, int Queued, DeploySummary? LastDeploy, IReadOnlyList<KeptRelease> Releases,
+    string Strategy, IReadOnlyList<ColorStatus>? Colors);
 
 public sealed record StatusResponse(IReadOnlyList<ServiceStatus> Services);
 

@@ -1,0 +1,142 @@
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Processes;
+
+namespace FilmTrip.Hook.Deploys.GoLive;
+
+/// <summary>
+/// Two pm2 apps, <c>&lt;App&gt;-blue</c> and <c>&lt;App&gt;-green</c>, each running one release from its own
+/// directory on its own port, behind an nginx upstream (the seed's strategy 3, 蓝绿部署; issue #10). A new release
+/// starts in the idle color, is health-checked there (StableFor included) and verified, and only then does nginx
+/// send it traffic; the old color stays warm for an instant rollback. A release that crashes, hangs or fails Verify
+/// never receives a request. Works for any app: nothing is asked of its shutdown.
+/// </summary>
+internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxUpstream nginx, WarmColors warm,
+    ICommandRunner commands, HistoryStore history, TimeProvider time) : IReleaseStrategy
+{
+    public async Task<string?> GoLiveAsync(DeployRun run, string release, bool goingBack, CancellationToken cancellationToken)
+    {
+        var prefix = goingBack ? "rollback: " : "";
+        var colors = Colors.Of(run, history.Colors(run.Record.Service));
+        var live = colors.Live();
+
+        if (live is not null && colors.ReleaseOf(live) == release)
+        {
+            // Already serving (going back before traffic moved, or a rollback to what is live): only `current` follows.
+            await run.StepAsync(prefix + "switch", () => SwitchCurrent(run, release));
+            return null;
+        }
+
+        var target = colors.All.FirstOrDefault(c => c != live && colors.ReleaseOf(c) == release);
+        if (target is not null && await health.ProbeAsync(HealthStep.OnPort(run.Service.HealthCheck, target.Port), cancellationToken) is { } cold)
+        {
+            run.Log.Write($"the warm {target.Name} color does not answer ({cold}): starting {release} again");
+            target = null;
+        }
+        if (target is null)
+        {
+            target = colors.Idle(live);
+            if (await StartAsync(run, target, release, prefix, cancellationToken) is { } unhealthy)
+                return unhealthy;
+            if (!goingBack)
+                foreach (var step in run.Service.Verify)
+                    await run.StepAsync($"verify: {string.Join(' ', step)}", () => VerifyAsync(run, target, release, step, cancellationToken));
+        }
+        else
+        {
+            run.Log.Write($"the {target.Name} color still runs {release} (warm): switching traffic only");
+        }
+
+        await run.StepAsync(prefix + "traffic", () => SwitchTrafficAsync(run, colors, target, live, release, cancellationToken));
+        return null;
+    }
+
+    public async Task TakeDownAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        run.Layout.RemoveCurrent();
+        var colors = Colors.Of(run, history.Colors(run.Record.Service));
+        foreach (var color in colors.All.Where(c => c != colors.Live()))
+            await StopAsync(run, color, cancellationToken);
+    }
+
+    /// <summary>Stops a color that runs this deploy's release but takes no traffic.</summary>
+    public async Task AbandonAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        var colors = Colors.Of(run, history.Colors(run.Record.Service));
+        foreach (var color in colors.All.Where(c => c != colors.Live() && run.Release is not null && colors.ReleaseOf(c) == run.Release))
+            await StopAsync(run, color, cancellationToken);
+    }
+
+    /// <summary>After a restart: the idle color's retirement timer starts again (from now: its switch time is not kept).</summary>
+    public void Resume(string service, ServiceOptions settings)
+    {
+        var colors = Colors.Of(settings, history.Colors(service));
+        foreach (var color in colors.All.Where(c => c != colors.Live() && colors.ReleaseOf(c) is not null))
+            warm.Retire(service, settings, color, settings.BlueGreen!.KeepWarm);
+    }
+
+    private async Task<string?> StartAsync(DeployRun run, Color color, string release, string prefix, CancellationToken cancellationToken)
+    {
+        warm.Cancel(run.Record.Service, color);
+        await run.StepAsync($"{prefix}start {color.Name}", async () =>
+        {
+            if ((await pm2.ListAsync(color.App, cancellationToken)).Count > 0)
+                await pm2.DeleteAsync(color.App, run.Log.Write, cancellationToken);
+            history.SetColor(run.Record.Service, color.Name, release, time.GetUtcNow());
+            var started = await pm2.StartAsAsync(color.App, run.Layout.PathOf(release), run.Service.Pm2!.Ecosystem, run.Service.Pm2.App,
+                color.Port, instances: null, run.Log.Write, cancellationToken);
+            return started.Succeeded ? started.ExitCode
+                : throw new DeployFailedException($"pm2 start {color.App.App} exited with {started.ExitCode}", started.ExitCode);
+        });
+        var unhealthy = await HealthStep.RunAsync(run, $"{prefix}health {color.Name}",
+            () => health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, color.Port), color.App, run.Log.Write, cancellationToken));
+        if (unhealthy is not null)
+            await StopAsync(run, color, CancellationToken.None);
+        return unhealthy is null ? null : $"the new release never took traffic: {unhealthy}";
+    }
+
+    private async Task<int?> VerifyAsync(DeployRun run, Color color, string release, string[] step, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string>(run.ChildEnvironment) { ["PORT"] = color.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var result = await commands.RunAsync(new CommandSpec(step[0], step[1..], run.Layout.PathOf(release), environment, run.Service.StepTimeout),
+            run.Log.Write, cancellationToken);
+        return result.Succeeded ? result.ExitCode
+            : throw new DeployFailedException($"verify '{string.Join(' ', step)}' {(result.TimedOut ? "timed out" : $"exited with {result.ExitCode}")}; the new release never took traffic", result.ExitCode);
+    }
+
+    private async Task<int?> SwitchTrafficAsync(DeployRun run, Colors colors, Color target, Color? live, string release, CancellationToken cancellationToken)
+    {
+        var bg = run.Service.BlueGreen!;
+        run.MarkSwitched();
+        try
+        {
+            await nginx.SwitchAsync(bg, target.Port, run.ChildEnvironment, run.Log.Write, cancellationToken);
+        }
+        catch (TrafficNotMovedException)
+        {
+            run.UnmarkSwitched(); // nginx serves exactly what it served before
+            throw;
+        }
+        SwitchCurrent(run, release);
+        if (live is not null)
+            warm.Retire(run.Record.Service, run.Service, live, bg.KeepWarm > bg.Drain ? bg.KeepWarm : bg.Drain);
+        // A service migrating from Reload: the single app served on one of the ports; it goes once the switch has drained.
+        if (live is null && colors.LivePort is not null)
+            warm.RetireLegacy(run.Record.Service, run.Service, run.Pm2Context!, bg.Drain);
+        return null;
+    }
+
+    private static void SwitchCurrent(DeployRun run, string release)
+    {
+        run.Layout.Switch(release);
+        run.Log.Write($"current -> releases/{release}");
+    }
+
+    private async Task StopAsync(DeployRun run, Color color, CancellationToken cancellationToken)
+    {
+        warm.Cancel(run.Record.Service, color);
+        if ((await pm2.ListAsync(color.App, cancellationToken)).Count > 0)
+            await pm2.DeleteAsync(color.App, run.Log.Write, cancellationToken);
+        history.SetColor(run.Record.Service, color.Name, null, time.GetUtcNow());
+    }
+}

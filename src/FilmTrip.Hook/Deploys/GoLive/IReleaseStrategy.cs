@@ -1,0 +1,35 @@
+using FilmTrip.Hook.Configuration;
+
+namespace FilmTrip.Hook.Deploys.GoLive;
+
+/// <summary>
+/// How a built release starts taking a service's traffic, chosen per service (<c>Strategy</c>, issue #10):
+/// <see cref="ReloadStrategy"/> (pm2 reload of one app, after a preflight) or <see cref="BlueGreenStrategy"/>
+/// (two pm2 apps behind an nginx upstream). The deploy flow only ever calls this seam; going back is
+/// <see cref="GoingBack"/>'s, which calls <see cref="GoLiveAsync"/> with the release that was live.
+/// </summary>
+internal interface IReleaseStrategy
+{
+    /// <summary>
+    /// Makes <paramref name="release"/> live. Null when it is live and healthy, else why not. Calls
+    /// <see cref="DeployRun.MarkSwitched"/> right before live traffic may reach the release: a failure before that
+    /// point leaves the live release exactly as it was (whatever this started is stopped again).
+    /// <paramref name="goingBack"/>: the release was live before and is being restored, so no preflight or Verify.
+    /// </summary>
+    Task<string?> GoLiveAsync(DeployRun run, string release, bool goingBack, CancellationToken cancellationToken);
+
+    /// <summary>Nothing was live before this deploy and its release failed: stop what it started, so nothing serves.</summary>
+    Task TakeDownAsync(DeployRun run, CancellationToken cancellationToken);
+
+    /// <summary>After a crash before any switch: stop what a deploy may have started beside the live release.</summary>
+    Task AbandonAsync(DeployRun run, CancellationToken cancellationToken);
+
+    /// <summary>At start, after recovery: pick up timers a restart forgot.</summary>
+    void Resume(string service, ServiceOptions settings);
+}
+
+/// <summary>Picks a service's strategy from its configuration.</summary>
+internal sealed class ReleaseStrategies(ReloadStrategy reload, BlueGreenStrategy blueGreen)
+{
+    public IReleaseStrategy For(ServiceOptions service) => service.Strategy == DeployStrategy.BlueGreen ? blueGreen : reload;
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using FilmTrip.Hook.Processes;
+
+namespace FilmTrip.Hook.Deploys.GoLive;
+
+/// <summary>
+/// One pm2 app, reloaded in place: switch <c>current</c>, <c>pm2 reload</c>, health-check. Zero downtime holds for
+/// apps that follow the shutdown contract (samples/filmtrip/README.md). pm2 replaces a live worker after
+/// <c>listen_timeout</c> even when its replacement never became ready, so a release that hangs or crashes on start
+/// would take the backend down: before any live worker is touched, the new release runs once as
+/// <c>&lt;App&gt;-preflight</c> on a spare port and must pass the same health gate (issue #10 §7).
+/// A static service (no pm2) is just the switch and its URL check.
+/// </summary>
+internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleaseStrategy
+{
+    public async Task<string?> GoLiveAsync(DeployRun run, string release, bool goingBack, CancellationToken cancellationToken)
+    {
+        var prefix = goingBack ? "rollback: " : "";
+        var app = run.Pm2Context;
+        if (app is not null && !goingBack && run.PreviousRelease is not null)
+            await run.StepAsync("preflight", () => PreflightAsync(run, app, release, cancellationToken));
+
+        await run.StepAsync(prefix + "switch", () =>
+        {
+            run.MarkSwitched();
+            run.Layout.Switch(release);
+            run.Log.Write($"current -> releases/{release}");
+        });
+        if (app is not null)
+            await run.StepAsync(prefix + "reload", () => StartOrReloadAsync(run, app, cancellationToken));
+        return await HealthStep.RunAsync(run, prefix + "health",
+            () => health.CheckAsync(run.Service.HealthCheck, app, run.Log.Write, cancellationToken));
+    }
+
+    public async Task TakeDownAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        run.Layout.RemoveCurrent();
+        if (run.Pm2Context is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
+    }
+
+    public async Task AbandonAsync(DeployRun run, CancellationToken cancellationToken)
+    {
+        if (run.Pm2Context is { } app) await DeleteIfRunningAsync(run, PreflightOf(app), cancellationToken);
+    }
+
+    public void Resume(string service, Configuration.ServiceOptions settings)
+    {
+    }
+
+    private async Task<int?> StartOrReloadAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
+    {
+        if ((await pm2.ListAsync(app, cancellationToken)).Count == 0)
+        {
+            var started = await pm2.StartAsync(app, run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken);
+            return started.Succeeded ? started.ExitCode
+                : throw new DeployFailedException($"pm2 start {app.App} exited with {started.ExitCode}", started.ExitCode);
+        }
+        var result = await pm2.ReloadAsync(app, run.Log.Write, cancellationToken);
+        return result.Succeeded ? result.ExitCode
+            : throw new DeployFailedException($"pm2 reload {app.App} exited with {result.ExitCode}", result.ExitCode);
+    }
+
+    /// <summary>The new release, once, beside the live app: it must answer the health check before a live worker is replaced.</summary>
+    private async Task<int?> PreflightAsync(DeployRun run, Pm2Context app, string release, CancellationToken cancellationToken)
+    {
+        var probe = PreflightOf(app);
+        var port = SparePort();
+        string? unhealthy;
+        try
+        {
+            await DeleteIfRunningAsync(run, probe, cancellationToken); // left over by a crash
+            var started = await pm2.StartAsAsync(probe, run.Layout.PathOf(release), run.Service.Pm2!.Ecosystem, app.App, port,
+                instances: 1, run.Log.Write, cancellationToken);
+            if (!started.Succeeded)
+                throw new DeployFailedException($"preflight: pm2 start {probe.App} exited with {started.ExitCode}", started.ExitCode);
+            unhealthy = await health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, port), probe, run.Log.Write, cancellationToken);
+        }
+        finally
+        {
+            await pm2.DeleteAsync(probe, run.Log.Write, CancellationToken.None);
+        }
+        return unhealthy is null ? null
+            : throw new DeployFailedException($"preflight: the new release did not become healthy on spare port {port}, so no live worker was touched: {unhealthy}");
+    }
+
+    private async Task DeleteIfRunningAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
+    {
+        if ((await pm2.ListAsync(app, cancellationToken)).Count > 0)
+            await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
+    }
+
+    private static Pm2Context PreflightOf(Pm2Context app) => app with { App = app.App + "-preflight" };
+
+    /// <summary>A port nothing listens on now; the preflight app binds it a moment later (a collision fails the preflight, never a live worker).</summary>
+    private static int SparePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
