@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # The main job on a local sandbox: push -> deploy -> status -> rollback, with the real daemon, git, npm and pm2.
 # Everything lives in <repo>/.sandbox; every process it starts is stopped on exit (Ctrl-C included).
+#   scripts/sandbox.sh               the backend under the Reload strategy (pm2 reload)
+#   scripts/sandbox.sh --blue-green  the backend under BlueGreen: two pm2 colors behind a sandbox nginx on a high port
 set -euo pipefail
+strategy=Reload
+for arg in "$@"; do
+  case $arg in
+    --blue-green) strategy=BlueGreen ;;
+    *) echo "usage: scripts/sandbox.sh [--blue-green]" >&2; exit 64 ;;
+  esac
+done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sandbox="$root/.sandbox"
 pm2="$root/.tools/node_modules/.bin/pm2"
@@ -18,6 +27,7 @@ stop_all() {
     for _ in $(seq 1 100); do kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null || break; sleep 0.1; done
   fi
   rm -f "$sandbox/daemon.pid"
+  if [ -f "$sandbox/nginx/nginx.pid" ]; then kill -QUIT "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null || true; fi
   if [ -d "$PM2_HOME" ] && [ -x "$pm2" ]; then "$pm2" kill --no-color >/dev/null 2>&1 || true; fi
   echo
   echo "sandbox: $sandbox (daemon log: $sandbox/daemon.log, deploy logs: $sandbox/data/deploys/)"
@@ -28,6 +38,7 @@ stop_all() {
 # A run that was killed outright may have left its daemon and pm2 behind: stop them (by pid / PM2_HOME) first.
 if [ -d "$sandbox" ]; then
   [ -f "$sandbox/daemon.pid" ] && kill "$(cat "$sandbox/daemon.pid")" 2>/dev/null || true
+  [ -f "$sandbox/nginx/nginx.pid" ] && kill -QUIT "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null || true
   [ -d "$PM2_HOME" ] && [ -x "$pm2" ] && "$pm2" kill --no-color >/dev/null 2>&1 || true
   rm -rf "$sandbox"
 fi
@@ -55,6 +66,40 @@ token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))
 (umask 077; printf '%s' "$secret" > "$sandbox/webhook-secret"; printf '%s' "$token" > "$sandbox/api-token")
 echo "NODE_ENV=production" > "$sandbox/srv/backend/shared/.env"
 hook_port="$(free_port)"; backend_port="$(free_port)"
+strategy_json=""
+if [ "$strategy" = BlueGreen ]; then
+  # nginx in front of the backend, as on the server: the daemon rewrites the upstream file nginx includes.
+  green_port="$(free_port)"; nginx_port="$(free_port)"; nginx="$(command -v nginx || echo /usr/sbin/nginx)"
+  mkdir -p "$sandbox/nginx"
+  echo "server 127.0.0.1:$backend_port max_fails=3 fail_timeout=30s;" > "$sandbox/nginx/backend.upstream.conf"
+  cat > "$sandbox/nginx/nginx.conf" <<NGINX
+pid $sandbox/nginx/nginx.pid;
+error_log $sandbox/nginx/error.log;
+events {}
+http {
+  access_log off;
+  upstream filmtrip_backend {
+    include $sandbox/nginx/backend.upstream.conf;
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://filmtrip_backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_next_upstream error timeout http_502;
+    }
+  }
+}
+NGINX
+  "$nginx" -p "$sandbox/nginx" -c "$sandbox/nginx/nginx.conf" -t -q
+  "$nginx" -p "$sandbox/nginx" -c "$sandbox/nginx/nginx.conf"
+  strategy_json="\"Strategy\": \"BlueGreen\", \"BlueGreen\": { \"Ports\": [ $backend_port, $green_port ],
+        \"UpstreamFile\": \"$sandbox/nginx/backend.upstream.conf\", \"NginxPidFile\": \"$sandbox/nginx/nginx.pid\",
+        \"NginxReload\": [ \"$nginx\", \"-p\", \"$sandbox/nginx\", \"-c\", \"$sandbox/nginx/nginx.conf\", \"-s\", \"reload\" ],
+        \"Drain\": \"00:00:05\", \"KeepWarm\": \"00:10:00\" },"
+fi
 cat > "$sandbox/hook.json" <<JSON
 {
   "Hook": {
@@ -71,6 +116,7 @@ cat > "$sandbox/hook.json" <<JSON
         "Pm2": { "App": "filmtrip-backend", "Home": "$PM2_HOME", "Executable": "$pm2" },
         "Port": $backend_port,
         "HealthCheck": { "Url": "http://127.0.0.1:$backend_port/health", "Timeout": "00:00:30" },
+        $strategy_json
         "KeepReleases": 5
       },
       "filmtrip-frontend": {
@@ -122,8 +168,10 @@ JS
 }
 
 deploy_ids() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const d of JSON.parse(s).deploys)console.log(d.deployId)})'; }
+backend_url="http://127.0.0.1:$backend_port"
+[ "$strategy" = BlueGreen ] && backend_url="http://127.0.0.1:$nginx_port"
 serving() {
-  echo "  backend  http://127.0.0.1:$backend_port/version -> $(curl -fsS "http://127.0.0.1:$backend_port/version")"
+  echo "  backend  $backend_url/version -> $(curl -fsS "$backend_url/version")"
   echo "  frontend $sandbox/srv/frontend/current/dist/index.html -> $(sed -n 's/.*id="version">\([^<]*\)<.*/\1/p' "$sandbox/srv/frontend/current/dist/index.html")"
 }
 

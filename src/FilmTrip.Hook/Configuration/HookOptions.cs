@@ -95,8 +95,11 @@ public sealed class BlueGreenOptions
     public int[] Ports { get; set; } = [];
     /// <summary>The file nginx includes inside the service's <c>upstream</c> block; the daemon rewrites it atomically.</summary>
     public string UpstreamFile { get; set; } = "";
-    /// <summary>argv that makes nginx reread its configuration (never a shell string).</summary>
-    public string[] NginxReload { get; set; } = ["systemctl", "reload", "nginx"];
+    /// <summary>argv that makes nginx reread its configuration (never a shell string); default <c>systemctl reload nginx</c>.</summary>
+    /// <remarks>No array default: the configuration binder appends a configured array to a default one.</remarks>
+    public string[] NginxReload { get; set; } = [];
+
+    public IReadOnlyList<string> NginxReloadCommand => NginxReload.Length > 0 ? NginxReload : ["systemctl", "reload", "nginx"];
     /// <summary>nginx master's pid file: the switch is confirmed by the master starting new workers.</summary>
     public string NginxPidFile { get; set; } = "/run/nginx.pid";
     /// <summary>The old color is never stopped before this has passed since the switch.</summary>

@@ -32,7 +32,7 @@ internal static class StrategyValidator
             yield return $"{key}:BlueGreen:UpstreamFile: '{bg.UpstreamFile}' must be an absolute path";
         if (!Path.IsPathFullyQualified(bg.NginxPidFile))
             yield return $"{key}:BlueGreen:NginxPidFile: '{bg.NginxPidFile}' must be an absolute path";
-        if (bg.NginxReload.Length == 0 || string.IsNullOrWhiteSpace(bg.NginxReload[0]))
+        if (bg.NginxReload.Length > 0 && string.IsNullOrWhiteSpace(bg.NginxReload[0]))
             yield return $"{key}:BlueGreen:NginxReload: must be an argv array like [\"systemctl\", \"reload\", \"nginx\"]";
         else if (bg.NginxReload.Length == 1 && bg.NginxReload[0].Contains(' ', StringComparison.Ordinal))
             yield return $"{key}:BlueGreen:NginxReload: '{bg.NginxReload[0]}' looks like a shell string; give an argv array (no shell runs it)";

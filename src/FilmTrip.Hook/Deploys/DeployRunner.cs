@@ -99,7 +99,7 @@ internal sealed partial class DeployRunner(
         catch (Exception e)
         {
             // Any failure, expected or not: after the switch the way back is the only safe answer (issue #11 §4).
-            var reason = e is DeployFailedException or Git.GitPermanentException or Git.GitTransientException or Processes.Pm2Exception or IOException
+            var reason = e is DeployFailedException or GoLive.TrafficNotMovedException or Git.GitPermanentException or Git.GitTransientException or Processes.Pm2Exception or IOException
                 ? e.Message : $"unexpected {e.GetType().Name}: {e.Message}";
             if (run.Switched)
                 return await goingBack.RunAsync(run, reason, WhenBack(run), cancellationToken);

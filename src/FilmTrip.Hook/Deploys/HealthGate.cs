@@ -18,8 +18,11 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
     public const string HttpClientName = "health";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Null when healthy, else why not.</summary>
-    public async Task<string?> CheckAsync(HealthCheckOptions? health, Pm2Context? app, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when healthy, else why not. <paramref name="fresh"/>: the app was just started under its own name (a color,
+    /// the preflight), so any restart is a crash on start and ends the check at once.
+    /// </summary>
+    public async Task<string?> CheckAsync(HealthCheckOptions? health, Pm2Context? app, Action<string> log, CancellationToken cancellationToken, bool fresh = false)
     {
         if (health is null && app is null) return null;
         var timeout = health?.Timeout ?? TimeSpan.FromSeconds(30);
@@ -45,7 +48,7 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
             {
                 if (window is null)
                 {
-                    (lastProblem, var instances) = await InstancesAsync(app, token);
+                    (lastProblem, var instances) = await InstancesAsync(app, fresh, token);
                     lastProblem ??= await ProbeAsync(health, token);
                     if (lastProblem is not null) return false;
                     (window, windowStart) = (instances, time.GetUtcNow());
@@ -58,7 +61,7 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
 
                 if (time.GetUtcNow() - windowStart < stableFor) return false;
                 if (app is null) return true;
-                (lastProblem, var after) = await InstancesAsync(app, token);
+                (lastProblem, var after) = await InstancesAsync(app, fresh, token);
                 if (lastProblem is null && SameProcesses(window, after)) return true;
                 lastProblem ??= $"pm2 restarted an instance of '{app.App}' while it was being checked";
                 window = null;
@@ -81,13 +84,15 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
     }
 
     /// <summary>The app's instances, and a problem unless every one is online.</summary>
-    private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> InstancesAsync(Pm2Context? app, CancellationToken cancellationToken)
+    private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> InstancesAsync(Pm2Context? app, bool fresh, CancellationToken cancellationToken)
     {
         if (app is null) return (null, []);
         var instances = await pm2.ListAsync(app, cancellationToken);
         if (instances.Count == 0) return ($"pm2 has no app named '{app.App}'", instances);
         if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
             throw new GaveUpException($"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)");
+        if (fresh && instances.FirstOrDefault(i => i.Restarts > 0 || i.UnstableRestarts > 0) is { } crashed)
+            throw new GaveUpException($"pm2 instance {crashed.PmId} of '{app.App}' crashed on start (restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times)");
         return instances.FirstOrDefault(i => i.Status != "online") is { } down
             ? ($"pm2 instance {down.PmId} of '{app.App}' is {down.Status}", instances)
             : (null, instances);

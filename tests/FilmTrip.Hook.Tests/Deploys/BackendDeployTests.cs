@@ -51,20 +51,24 @@ public sealed class BackendDeployTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_backend_that_crashes_on_start_is_rolled_back_and_the_old_version_keeps_serving()
+    public async Task A_backend_that_crashes_on_start_fails_in_preflight_and_never_replaces_a_live_worker()
     {
         DeployAssert.State("succeeded", await _world.DeployVersionAsync("1"));
         var canaryBefore = await _world.CanaryAsync();
+        var workersBefore = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").Select(p => p.Pid).Order().ToList();
         _world.Repo.Write("backend/CRASH_ON_START", "yes");
 
         var crashed = await _world.DeployVersionAsync("2");
 
-        DeployAssert.State("rolled_back", crashed);
-        Assert.Contains("back on release", crashed["deploy"]!["error"]!.GetValue<string>());
+        DeployAssert.State("failed", crashed);
+        Assert.Contains("crashed on start", crashed["deploy"]!["error"]!.GetValue<string>());
         var steps = crashed["steps"]!.AsArray().ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["succeeded"]!.GetValue<bool>());
-        // The crash watch catches it during the reload; the health gate would catch what it misses.
-        Assert.Contains(steps, s => s.Key is "reload" or "health" && !s.Value);
-        Assert.True(steps["rollback: switch"] && steps["rollback: reload"] && steps["rollback: health"]);
+        Assert.False(steps["preflight"]);
+        Assert.DoesNotContain("switch", steps.Keys);
+        Assert.DoesNotContain("reload", steps.Keys);
+        var workersAfter = await _world.Pm2.JlistAsync();
+        Assert.Equal(workersBefore, workersAfter.Where(p => p.Name == "filmtrip-backend").Select(p => p.Pid).Order().ToList());
+        Assert.DoesNotContain(workersAfter, p => p.Name == "filmtrip-backend-preflight");
         Assert.Equal("1", await _world.ServedVersionAsync());
         Assert.Single(Directory.GetDirectories(Path.Combine(_world.BackendRoot, "releases")));
         Assert.Equal(canaryBefore, await _world.CanaryAsync());

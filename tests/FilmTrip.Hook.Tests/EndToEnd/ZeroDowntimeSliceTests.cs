@@ -52,8 +52,8 @@ public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
         DeployAssert.State("succeeded", deployed);
         DeployAssert.State("succeeded", rolledBack);
         Assert.Equal("1", servedAfterRollback);
-        DeployAssert.State("rolled_back", crashed);
-        Assert.Equal("rolled_back", status["lastDeploy"]!["state"]!.GetValue<string>());
+        DeployAssert.State("failed", crashed);
+        Assert.Equal("failed", status["lastDeploy"]!["state"]!.GetValue<string>());
         Assert.Equal(v1["deploy"]!["commit"]!.GetValue<string>(), status["current"]!["commit"]!.GetValue<string>());
         Assert.Equal("1", await _world.ServedVersionAsync());
         Assert.True(load.Total > 0, "the load sent requests");

@@ -89,7 +89,7 @@ internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxU
                 : throw new DeployFailedException($"pm2 start {color.App.App} exited with {started.ExitCode}", started.ExitCode);
         });
         var unhealthy = await HealthStep.RunAsync(run, $"{prefix}health {color.Name}",
-            () => health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, color.Port), color.App, run.Log.Write, cancellationToken));
+            () => health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, color.Port), color.App, run.Log.Write, cancellationToken, fresh: true));
         if (unhealthy is not null)
             await StopAsync(run, color, CancellationToken.None);
         return unhealthy is null ? null : $"the new release never took traffic: {unhealthy}";

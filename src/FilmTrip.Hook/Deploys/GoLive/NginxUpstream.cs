@@ -41,10 +41,10 @@ internal sealed partial class NginxUpstream(ICommandRunner commands, TimeProvide
 
         var (exitCode, output) = await ReloadAsync(bg, environment, log, cancellationToken);
         string? problem = exitCode != 0
-            ? $"'{string.Join(' ', bg.NginxReload)}' exited with {exitCode}: {output}"
+            ? $"'{string.Join(' ', bg.NginxReloadCommand)}' exited with {exitCode}: {output}"
             : master is null ? $"cannot confirm the switch: no nginx master pid in {bg.NginxPidFile}"
             : !await NewWorkersAsync(master.Value, workers, cancellationToken)
-                ? $"nginx did not apply the new upstream within {ConfirmTimeout.TotalSeconds:0}s of '{string.Join(' ', bg.NginxReload)}' " +
+                ? $"nginx did not apply the new upstream within {ConfirmTimeout.TotalSeconds:0}s of '{string.Join(' ', bg.NginxReloadCommand)}' " +
                   "(its master started no new workers: see nginx's error log); the old configuration keeps serving"
                 : null;
         if (problem is null) return;
@@ -58,7 +58,7 @@ internal sealed partial class NginxUpstream(ICommandRunner commands, TimeProvide
     private async Task<(int ExitCode, string Output)> ReloadAsync(BlueGreenOptions bg, IReadOnlyDictionary<string, string> environment, Action<string> log, CancellationToken cancellationToken)
     {
         var output = new StringBuilder();
-        var spec = new CommandSpec(bg.NginxReload[0], bg.NginxReload[1..], "/", environment, ReloadTimeout);
+        var spec = new CommandSpec(bg.NginxReloadCommand[0], bg.NginxReloadCommand.Skip(1).ToList(), "/", environment, ReloadTimeout);
         var result = await commands.RunAsync(spec, line =>
         {
             log(line);

@@ -74,7 +74,7 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
                 instances: 1, run.Log.Write, cancellationToken);
             if (!started.Succeeded)
                 throw new DeployFailedException($"preflight: pm2 start {probe.App} exited with {started.ExitCode}", started.ExitCode);
-            unhealthy = await health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, port), probe, run.Log.Write, cancellationToken);
+            unhealthy = await health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, port), probe, run.Log.Write, cancellationToken, fresh: true);
         }
         finally
         {
