@@ -80,8 +80,14 @@ internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxU
         warm.Cancel(run.Record.Service, color);
         await run.StepAsync($"{prefix}start {color.Name}", async () =>
         {
-            if ((await pm2.ListAsync(color.App, cancellationToken)).Count > 0)
-                await pm2.DeleteAsync(color.App, run.Log.Write, cancellationToken);
+            // The idle color may still finish requests from before the last switch: never stop it before Drain.
+            if (warm.DrainLeft(run.Record.Service, run.Service.BlueGreen!.Drain) is { } left && left > TimeSpan.Zero)
+            {
+                run.Log.Write($"the {color.Name} color took traffic {left.TotalSeconds:0.#}s too recently: waiting for it to drain");
+                await Task.Delay(left, time, cancellationToken);
+            }
+            // One pm2 call whether or not it runs: `pm2 delete` of an unknown name only exits 1.
+            await pm2.DeleteAsync(color.App, run.Log.Write, cancellationToken);
             history.SetColor(run.Record.Service, color.Name, release, time.GetUtcNow());
             var started = await pm2.StartAsAsync(color.App, run.Layout.PathOf(release), run.Service.Pm2!.Ecosystem, run.Service.Pm2.App,
                 color.Port, instances: null, run.Log.Write, cancellationToken);
@@ -118,6 +124,7 @@ internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxU
             throw;
         }
         SwitchCurrent(run, release);
+        warm.Switched(run.Record.Service);
         if (live is not null)
             warm.Retire(run.Record.Service, run.Service, live, bg.KeepWarm > bg.Drain ? bg.KeepWarm : bg.Drain);
         // A service migrating from Reload: the single app served on one of the ports; it goes once the switch has drained.

@@ -15,6 +15,14 @@ internal sealed partial class WarmColors(Pm2Client pm2, HistoryStore history, IO
     ILogger<WarmColors> logger, IHostApplicationLifetime lifetime)
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSwitch = new(StringComparer.Ordinal);
+
+    /// <summary>Traffic of <paramref name="service"/> moved just now.</summary>
+    public void Switched(string service) => _lastSwitch[service] = time.GetUtcNow();
+
+    /// <summary>How long the color that lost traffic at the last switch still drains (null when none switched since start).</summary>
+    public TimeSpan? DrainLeft(string service, TimeSpan drain) =>
+        _lastSwitch.TryGetValue(service, out var at) ? at + drain - time.GetUtcNow() : null;
 
     public void Retire(string service, ServiceOptions settings, Color color, TimeSpan after) =>
         Schedule(service, color.App, after, settings, stillIdle: () => NginxUpstream.LivePort(settings.BlueGreen!) != color.Port,
