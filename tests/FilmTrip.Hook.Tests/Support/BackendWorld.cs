@@ -159,6 +159,10 @@ public sealed class BackendWorld : IAsyncDisposable
         (await Pm2.JlistAsync()).Where(p => p.Name == app && p.Status == "online").OrderBy(p => p.PmId)
             .Select(p => (p.Pid, p.RestartTime)).ToList();
 
+    /// <summary>Waits until pm2 has no app named <paramref name="app"/>, in any status.</summary>
+    public Task WaitUntilPm2HasNoAsync(string app, TimeSpan timeout) =>
+        Poll.UntilAsync(async () => (await Pm2.JlistAsync()).All(p => p.Name != app), timeout, $"pm2 app {app} to be gone");
+
     public static string HashDirectory(string directory)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

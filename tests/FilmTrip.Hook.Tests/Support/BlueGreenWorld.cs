@@ -116,10 +116,6 @@ public sealed class BlueGreenWorld : IAsyncDisposable
     /// <summary>The online pm2 instances of a color's app (<c>{App}-{color}</c>): pids and restart counts.</summary>
     public Task<IReadOnlyList<(int Pid, int Restarts)>> ColorInstancesAsync(string color) => Backend.Pm2InstancesAsync($"{App}-{color}");
 
-    /// <summary>Waits until pm2 has no app named <paramref name="app"/> (any status).</summary>
-    public Task WaitUntilPm2HasNoAsync(string app, TimeSpan timeout) =>
-        Poll.UntilAsync(async () => (await Backend.Pm2.JlistAsync()).All(p => p.Name != app), timeout, $"pm2 app {app} to be deleted");
-
     public async ValueTask DisposeAsync()
     {
         if (Backend is not null) await Backend.DisposeAsync();
