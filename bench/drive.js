@@ -3,11 +3,13 @@
 // Starts the daemon (and restarts it for the faults), commits to the bench repository, sends signed
 // webhooks and POST /rollback while bench/load.js hits nginx, and prints/writes the table.
 // Everything it starts is stopped on exit; the daemon's pid is in $BENCH_WORK/daemon.pid for run.sh's trap.
-const { spawn, execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const http = require('http');
+const { sleep, until, request, startDaemon: launchDaemon, stopDaemon: haltDaemon, hookClient } = require('./lib/hook');
+const { loadRunner } = require('./lib/loadrun');
+const { median, pct, procStatus, timed, canary: canaryOf, machine: machineOf, markdownTable } = require('./lib/measure');
+const { git, gitWork } = require('./lib/gitwork');
 
 const E = process.env;
 const WORK = E.BENCH_WORK;
@@ -29,24 +31,17 @@ const BACKEND_REPO = 'acme/filmtrip';
 // frontend is matched under its own GitHub name to measure one service at a time. Same bare repository.
 const FRONTEND_REPO = 'acme/filmtrip-web';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-const children = new Set();
+const loads = loadRunner({ root: ROOT, clients: CLIENTS, rampMs: RAMP_MS, settleMs: SETTLE_MS });
+const children = loads.children;
 let daemon = null;
 
 // ---------- git ----------
 const bare = path.join(WORK, 'filmtrip.git');
 const work = path.join(WORK, 'work');
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+const repo = gitWork(work, bare);
+const { write, remove, commit } = repo;
 let versionCounter = 1;
-function write(rel, text) { fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true }); fs.writeFileSync(path.join(work, rel), text); }
-function remove(rel) { fs.rmSync(path.join(work, rel), { force: true }); }
-function commit(message) {
-  git(work, 'add', '-A');
-  git(work, '-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '--allow-empty', '-m', message);
-  git(work, 'push', '-q', '--force', bare, 'HEAD:refs/heads/main');
-  return git(work, 'rev-parse', 'HEAD');
-}
 function newBackendVersion() { const v = `b${++versionCounter}`; write('backend/VERSION', v + '\n'); return { v, sha: commit(`backend ${v}`) }; }
 function newFrontendVersion() { const v = `f${++versionCounter}`; write('frontend/VERSION', v + '\n'); return { v, sha: commit(`frontend ${v}`) }; }
 
@@ -82,132 +77,32 @@ function writeConfig() {
 }
 
 async function startDaemon() {
-  const out = fs.openSync(path.join(WORK, 'daemon.log'), 'a');
-  const child = spawn('dotnet', [DLL, '--config', path.join(WORK, 'hook.json'), '--urls', HOOK],
-    { stdio: ['ignore', out, out], env: { ...process.env, DOTNET_ENVIRONMENT: 'Production', ASPNETCORE_URLS: '' } });
-  fs.closeSync(out);
-  daemon = child;
-  fs.writeFileSync(path.join(WORK, 'daemon.pid'), String(child.pid));
-  child.exited = new Promise((r) => child.on('exit', r));
-  await until(async () => { try { return (await fetch(`${HOOK}/healthz`)).ok; } catch { return false; } }, 30000, 'the daemon /healthz');
-  return child;
+  daemon = await launchDaemon({ dll: DLL, configPath: path.join(WORK, 'hook.json'), url: HOOK,
+    logPath: path.join(WORK, 'daemon.log'), pidPath: path.join(WORK, 'daemon.pid') });
+  return daemon;
 }
-
-async function stopDaemon(signal = 'SIGTERM') {
-  if (!daemon || daemon.exitCode !== null || daemon.signalCode) return;
-  daemon.kill(signal);
-  const t = setTimeout(() => daemon.kill('SIGKILL'), 15000);
-  await daemon.exited;
-  clearTimeout(t);
-}
+const stopDaemon = (signal) => haltDaemon(daemon, signal);
 
 // ---------- http ----------
-async function until(probe, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-const pushTemplate = JSON.parse(fs.readFileSync(path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json'), 'utf8'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-function request(method, url, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.request(url, { method, agent, headers: body ? { 'Content-Length': Buffer.byteLength(body), ...headers } : headers, timeout: 30000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-async function push(sha, repository = BACKEND_REPO) {
-  const payload = { ...pushTemplate, ref: 'refs/heads/main', after: sha, repository: { ...pushTemplate.repository, full_name: repository } };
-  const body = JSON.stringify(payload);
-  const signature = 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex');
-  const r = await request('POST', `${HOOK}/webhooks/github`, body, {
-    'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': crypto.randomUUID(), 'X-Hub-Signature-256': signature });
-  if (r.status !== 202) throw new Error(`push answered ${r.status}: ${r.text}`);
-  const json = JSON.parse(r.text);
-  return { ms: r.ms, deploys: Object.fromEntries((json.deploys || []).map((d) => [d.service, d.deployId])) };
-}
-async function rollback(commit, service = 'filmtrip-backend') {
-  const r = await request('POST', `${HOOK}/rollback`, JSON.stringify({ commit, service }),
-    { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` });
-  if (r.status !== 202) throw new Error(`rollback answered ${r.status}: ${r.text}`);
-  return JSON.parse(r.text).deploys[0].deployId;
-}
-const getJson = async (p) => JSON.parse((await request('GET', `${HOOK}${p}`)).text);
-const deployOf = (id) => getJson(`/deploys/${id}`);
-async function waitDeploy(id, ms = 180000) {
-  return until(async () => { const d = await deployOf(id); return ['queued', 'running'].includes(d.deploy.state) ? null : d; }, ms, `deploy ${id}`);
-}
-async function statusOf(service) { return (await getJson('/status')).services.find((s) => s.name === service); }
-async function idle(service) { await until(async () => { const s = await statusOf(service); return !s.running && s.queued === 0; }, 180000, `${service} idle`); }
+const hook = hookClient({ url: HOOK, secret: SECRET, token: TOKEN,
+  payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
+const { getJson, deployOf, waitDeploy, statusOf, idle } = hook;
+const push = (sha, repository = BACKEND_REPO) => hook.push(sha, repository);
+const rollback = (commit, service = 'filmtrip-backend') => hook.rollback(commit, service);
 async function served(port = PORT.api, p = '/version') { return (await request('GET', `http://127.0.0.1:${port}${p}`)).text.trim(); }
 function frontendServed() { return fs.readFileSync(path.join(WORK, 'srv/frontend/current/dist/index.html'), 'utf8').match(/id="version">([^<]*)</)?.[1]; }
 
 // ---------- load ----------
-function startLoad(target, keepalive, maxSeconds = 120) {
-  const url = target === 'web' ? `http://127.0.0.1:${PORT.web}/` : `http://127.0.0.1:${PORT.api}/version`;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/load.js'), '--url', url, '--clients', CLIENTS,
-    '--keepalive', keepalive ? 'on' : 'off', '--timeout-ms', '5000', '--max-seconds', String(maxSeconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  const done = new Promise((r) => child.on('exit', () => { children.delete(child); r(JSON.parse(out.trim().split('\n').pop())); }));
-  return { stop: () => { child.kill('SIGINT'); return done; } };
-}
+const urlOf = (target) => (target === 'web' ? `http://127.0.0.1:${PORT.web}/` : `http://127.0.0.1:${PORT.api}/version`);
 /** Runs fn while load hits nginx; returns the load's figures plus whatever fn returned. */
-async function underLoad(target, keepalive, fn, maxSeconds = 120) {
-  const load = startLoad(target, keepalive, maxSeconds);
-  await sleep(RAMP_MS);
-  let info, error;
-  try { info = await fn(); } catch (e) { error = e; }
-  await sleep(SETTLE_MS);
-  const r = await load.stop();
-  if (error) throw error;
-  return { total: r.total, failed: r.failed + r.hung, rps: r.rps, seconds: r.seconds, errors: r.errors, events: r.events.slice(0, 5), bodies: r.bodies, info };
-}
+const underLoad = (target, keepalive, fn, maxSeconds) => loads.underLoad(urlOf(target), keepalive, fn, maxSeconds);
 
 // ---------- measurements ----------
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
-function procStatus(pid) {
-  const t = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(t.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))[1]);
-  return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-}
-function pm2List() {
-  const out = execFileSync(PM2, ['jlist', '--no-color'], { encoding: 'utf8' });
-  return JSON.parse(out.split('\n').filter((l) => l.trim().startsWith('[')).pop());
-}
-function canary() {
-  const app = pm2List().find((a) => a.name === 'other-service-a');
-  const dir = E.CANARY_DIR;
-  const hash = crypto.createHash('sha256');
-  const walk = (d) => fs.readdirSync(d).sort().forEach((n) => {
-    const f = path.join(d, n);
-    if (fs.statSync(f).isDirectory()) walk(f); else { hash.update(path.relative(dir, f)); hash.update(fs.readFileSync(f)); }
-  });
-  walk(dir);
-  return { pid: app.pid, restarts: app.pm2_env.restart_time, status: app.pm2_env.status, dirSha256: hash.digest('hex').slice(0, 16) };
-}
+const canary = () => canaryOf(PM2, E.CANARY_DIR);
 /** When the deploy's health step ended (ms since epoch): "healthy". */
 function healthyAt(detail) {
   const h = detail.steps.filter((s) => s.name === 'health' && s.succeeded).pop();
   return h ? Date.parse(h.startedAt) + h.durationSeconds * 1000 : NaN;
-}
-function timed(cmd, args, env) {
-  const t0 = process.hrtime.bigint();
-  execFileSync(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
 // ---------- scenarios ----------
@@ -412,8 +307,7 @@ async function faults() {
 // ---------- main ----------
 async function main() {
   const results = { startedAt: new Date().toISOString(), settings: { clients: +CLIENTS, pairs: PAIRS, pushes: PUSHES, stableFor: E.STABLE_FOR || '00:00:01' } };
-  git(WORK, 'init', '-q', '--bare', '--initial-branch', 'main', bare);
-  git(WORK, 'init', '-q', '--initial-branch', 'main', work);
+  repo.init(WORK);
   fs.cpSync(path.join(ROOT, 'samples/filmtrip'), work, { recursive: true, filter: (s) => !/node_modules|\/dist$|MIGRATED$/.test(s) });
   write('backend/VERSION', 'b1\n');
   write('frontend/VERSION', 'f1\n');
@@ -484,14 +378,7 @@ async function main() {
   return results.table.allMet ? 0 : 1;
 }
 
-function machine() {
-  const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1];
-  const mem = Number(fs.readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m)[1]);
-  const v = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); } catch (e) { return (e.stderr || '').toString().trim(); } };
-  return { nproc: require('os').cpus().length, cpu, memoryGiB: +(mem / 1048576).toFixed(1), kernel: require('os').release(),
-    node: process.version, dotnet: v('dotnet', ['--version']), pm2: v(PM2, ['-v']).split('\n').pop(),
-    nginx: execFileSync('sh', ['-c', `${E.BENCH_NGINX} -v 2>&1`], { encoding: 'utf8' }).trim().replace('nginx version: ', ''), git: v('git', ['--version']) };
-}
+const machine = () => machineOf(PM2, E.BENCH_NGINX);
 
 function table(r) {
   const rows = [];
@@ -527,8 +414,7 @@ function table(r) {
   const b = r.canaryBefore, a = r.canaryAfter;
   const same = b.pid === a.pid && b.restarts === a.restarts && b.dirSha256 === a.dirSha256 && a.status === 'online';
   add('Canary tenant: pid, restarts, dir hash', `${b.pid}, ${b.restarts}, ${b.dirSha256} → ${a.pid}, ${a.restarts}, ${a.dirSha256}`, 'unchanged', same ? 'met' : 'missed');
-  const md = ['| Measurement | Result | Goal | Met |', '|---|---|---|---|', ...rows.map((x) => `| ${x.what} | ${x.result} | ${x.goal} | ${x.met} |`)].join('\n');
-  return { rows, markdown: md, allMet: rows.every((x) => x.met === 'met' || x.met === '—') };
+  return markdownTable(rows);
 }
 
 async function shutdown(code) {

@@ -43,9 +43,16 @@ function send(res, status, type, body) {
   res.end(body);
 }
 
-server.listen(port, () => {
-  if (process.send) process.send('ready');
-});
+if (fs.existsSync(path.join(__dirname, 'HANG_ON_START'))) {
+  // Lets a test build a release that starts but never listens nor sends 'ready' (a hung connection pool, a
+  // migration lock): the timer keeps the process alive.
+  console.log('HANG_ON_START present: running, never listening');
+  setInterval(() => {}, 60 * 1000);
+} else {
+  server.listen(port, () => {
+    if (process.send) process.send('ready');
+  });
+}
 
 function shutdown(signal) {
   if (shuttingDown) return;

@@ -31,6 +31,14 @@ public sealed class LoadThroughNginx : IAsyncDisposable
 
     public static LoadThroughNginx Start(Uri url, int clients = 8, bool keepAlive = true) => new(url, clients, keepAlive);
 
+    /// <summary>After <see cref="StopAsync"/>: requests were sent, none failed, and the answers were exactly <paramref name="bodies"/>.</summary>
+    public void AssertNoFailureAndOnly(params string[] bodies)
+    {
+        Assert.True(Total > 0, "the load sent requests");
+        Assert.Empty(Failures);
+        Assert.Equal(bodies.Order(StringComparer.Ordinal), Bodies.Keys.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Stops sending; requests in flight finish (each is bounded by the 5 s timeout).</summary>
     public async Task StopAsync()
     {

@@ -4,20 +4,29 @@ using System.Text.Json.Nodes;
 namespace FilmTrip.Hook.Tests.Support;
 
 /// <summary>
-/// The sample FilmTrip repository (samples/filmtrip) in a real git repo, a real pm2 daemon in a temporary
-/// PM2_HOME with an "other tenant" canary app and directory, and the daemon configured with the seed's shapes.
+/// A sample repository (samples/filmtrip unless told otherwise, see <see cref="BackendSample"/>) in a real git repo,
+/// a real pm2 daemon in a temporary PM2_HOME with an "other tenant" canary app and directory, and the daemon
+/// configured with the seed's shapes. The backend service is named like the sample's pm2 app.
 /// </summary>
 public sealed class BackendWorld : IAsyncDisposable
 {
     public const string Repository = "acme/filmtrip";
 
-    private BackendWorld(TempDirectory temp) => Temp = temp;
+    private BackendWorld(TempDirectory temp, BackendSample sample, int backendPort)
+    {
+        Temp = temp;
+        Sample = sample;
+        BackendPort = backendPort;
+    }
 
     public TempDirectory Temp { get; }
+    public BackendSample Sample { get; }
+    /// <summary>The backend's service name in the config, which is also its pm2 app name.</summary>
+    public string BackendService => Sample.App;
     public GitRepo Repo { get; private set; } = null!;
     public Pm2Home Pm2 { get; private set; } = null!;
     public Daemon Daemon { get; private set; } = null!;
-    public int BackendPort { get; } = FreePort.Get();
+    public int BackendPort { get; }
     public int CanaryPort { get; } = FreePort.Get();
     public string BackendRoot => Temp.Combine("srv", "filmtrip", "backend");
     public string FrontendRoot => Temp.Combine("srv", "filmtrip", "frontend");
@@ -25,9 +34,10 @@ public sealed class BackendWorld : IAsyncDisposable
     public string ConfigPath => Temp.Combine("hook.json");
     public JsonObject Config { get; private set; } = null!;
 
-    public static async Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null)
+    /// <param name="backendPort">The backend's Port; a free one when null.</param>
+    public static async Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null)
     {
-        var world = new BackendWorld(new TempDirectory("backend"));
+        var world = new BackendWorld(new TempDirectory("backend"), sample ?? BackendSample.FilmTrip, backendPort ?? FreePort.Get());
         try
         {
             await world.InitializeAsync(configure);
@@ -43,35 +53,33 @@ public sealed class BackendWorld : IAsyncDisposable
     private async Task InitializeAsync(Action<JsonObject>? configure)
     {
         Repo = new GitRepo(Temp.Path);
-        Repo.CopyFrom(Path.Combine(RepoPaths.Root, "samples", "filmtrip"));
-        Repo.CommitAndPush("FilmTrip v1");
+        Repo.CopyFrom(Sample.SourceDirectory);
+        Repo.CommitAndPush($"{Sample.Directory} v1");
         Pm2 = new Pm2Home();
         await Pm2.StartDaemonAsync();
         await StartCanaryAsync();
 
-        var services = new JsonObject
+        var backend = new JsonObject
         {
-            ["filmtrip-backend"] = new JsonObject
+            ["Repository"] = Repo.Bare,
+            ["GitHubRepository"] = Repository,
+            ["Subdirectory"] = "backend",
+            ["Paths"] = new JsonArray("backend/**"),
+            ["Root"] = BackendRoot,
+            ["Environment"] = new JsonObject { ["NODE_ENV"] = "production" },
+            ["StepTimeout"] = "00:02:00",
+            ["Pm2"] = new JsonObject { ["App"] = Sample.App, ["Home"] = Pm2.HomeDirectory, ["Executable"] = Pm2.Executable },
+            ["Port"] = BackendPort,
+            ["HealthCheck"] = new JsonObject
             {
-                ["Repository"] = Repo.Bare,
-                ["GitHubRepository"] = Repository,
-                ["Subdirectory"] = "backend",
-                ["Paths"] = new JsonArray("backend/**"),
-                ["Root"] = BackendRoot,
-                ["Build"] = new JsonArray(
-                    new JsonObject { ["Run"] = new JsonArray("npm", "ci", "--omit=dev", "--no-audit", "--no-fund"), ["SkipWhenDependenciesUnchanged"] = true },
-                    new JsonArray("npm", "run", "migrate")),
-                ["Environment"] = new JsonObject { ["NODE_ENV"] = "production" },
-                ["StepTimeout"] = "00:02:00",
-                ["Pm2"] = new JsonObject { ["App"] = "filmtrip-backend", ["Home"] = Pm2.HomeDirectory, ["Executable"] = Pm2.Executable },
-                ["Port"] = BackendPort,
-                ["HealthCheck"] = new JsonObject
-                {
-                    ["Url"] = $"http://127.0.0.1:{BackendPort}/health", ["Timeout"] = "00:00:30", ["StableFor"] = "00:00:01",
-                },
-                ["KeepReleases"] = 3,
+                ["Url"] = $"http://127.0.0.1:{BackendPort}/health", ["Timeout"] = "00:00:30", ["StableFor"] = "00:00:01",
             },
-            ["filmtrip-frontend"] = new JsonObject
+            ["KeepReleases"] = 3,
+        };
+        if (Sample.Build is { } build) backend["Build"] = build();
+        var services = new JsonObject { [BackendService] = backend };
+        if (Sample.HasFrontend)
+            services["filmtrip-frontend"] = new JsonObject
             {
                 ["Repository"] = Repo.Bare,
                 ["GitHubRepository"] = Repository,
@@ -79,8 +87,7 @@ public sealed class BackendWorld : IAsyncDisposable
                 ["Paths"] = new JsonArray("frontend/**"),
                 ["Root"] = FrontendRoot,
                 ["Build"] = new JsonArray(new JsonArray("npm", "run", "build")),
-            },
-        };
+            };
         Config = Daemon.Config(Temp.Combine("data"), services);
         configure?.Invoke(Config);
         Daemon = await Daemon.StartAsync(Config, ConfigPath);
@@ -99,8 +106,22 @@ public sealed class BackendWorld : IAsyncDisposable
     {
         Repo.Write("backend/VERSION", version);
         var deploys = await Daemon.PushAsync(Repository, Repo.CommitAndPush($"backend v{version}"));
-        return await Daemon.WaitForDeployAsync(deploys["filmtrip-backend"]);
+        return await Daemon.WaitForDeployAsync(deploys[BackendService]);
     }
+
+    /// <summary>POST /rollback of the backend to <paramref name="commit"/>; waits for that deploy and returns it.</summary>
+    public async Task<JsonNode> RollbackAsync(string commit)
+    {
+        var response = await Daemon.RollbackAsync(new { commit, service = BackendService });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /rollback answered {(int)response.StatusCode}: {text}");
+        return await Daemon.WaitForDeployAsync(JsonNode.Parse(text)!["deploys"]![0]!["deployId"]!.GetValue<string>());
+    }
+
+    /// <summary>The commit a deploy (as GET /deploys/{id} returns it) deployed.</summary>
+    public static string CommitOf(JsonNode deploy) => deploy["deploy"]!["commit"]!.GetValue<string>();
+
+    public async Task<JsonNode> StatusAsync() => await Daemon.GetJsonAsync($"/status/{BackendService}");
 
     public async Task<string> ServedVersionAsync()
     {
@@ -125,6 +146,22 @@ public sealed class BackendWorld : IAsyncDisposable
         var canary = (await Pm2.JlistAsync()).Single(p => p.Name == "other-service-a");
         return (canary.Pid, canary.RestartTime);
     }
+
+    /// <summary>The canary's pm2 pid, restart count and directory hash: equal before and after means untouched.</summary>
+    public async Task<(int Pid, int Restarts, string DirectoryHash)> CanaryFingerprintAsync()
+    {
+        var (pid, restarts) = await CanaryAsync();
+        return (pid, restarts, HashDirectory(CanaryDirectory));
+    }
+
+    /// <summary>The pids and restart counts of an app's online pm2 instances, in pm_id order.</summary>
+    public async Task<IReadOnlyList<(int Pid, int Restarts)>> Pm2InstancesAsync(string app) =>
+        (await Pm2.JlistAsync()).Where(p => p.Name == app && p.Status == "online").OrderBy(p => p.PmId)
+            .Select(p => (p.Pid, p.RestartTime)).ToList();
+
+    /// <summary>Waits until pm2 has no app named <paramref name="app"/>, in any status.</summary>
+    public Task WaitUntilPm2HasNoAsync(string app, TimeSpan timeout) =>
+        Poll.UntilAsync(async () => (await Pm2.JlistAsync()).All(p => p.Name != app), timeout, $"pm2 app {app} to be gone");
 
     public static string HashDirectory(string directory)
     {

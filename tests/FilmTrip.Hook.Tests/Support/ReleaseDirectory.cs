@@ -40,7 +40,8 @@ public sealed class ReleaseDirectory : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
-    private static void CopyDirectory(string source, string destination)
+    /// <summary>Copies a directory tree, leaving out node_modules and dist.</summary>
+    public static void CopyDirectory(string source, string destination)
     {
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.EnumerateFiles(source))

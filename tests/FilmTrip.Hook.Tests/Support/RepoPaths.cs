@@ -17,6 +17,9 @@ public static class RepoPaths
     /// <summary>The plan's nginx config as a template for a private instance.</summary>
     public static string NginxTemplate => Path.Combine(Root, "bench", "nginx", "filmtrip.conf.template");
 
+    /// <summary>The same config with the backend upstream's server read from an upstream file (BlueGreen, issue 10).</summary>
+    public static string NginxBlueGreenTemplate => Path.Combine(Root, "bench", "nginx", "filmtrip-bluegreen.conf.template");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,90 @@
+'use strict';
+// The daemon as the benches drive it (bench/drive.js, bench/bluegreen/drive.js): started on a config file and
+// stopped by its pid, sent signed webhooks (as GitHub signs them) and POST /rollback, followed through GET /deploys.
+const { spawn } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(probe, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+function request(method, url, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request(url, { method, agent, headers: body ? { 'Content-Length': Buffer.byteLength(body), ...headers } : headers, timeout: 30000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Starts the daemon (its pid goes to pidFile for the shell's trap) and waits for /healthz. */
+async function startDaemon({ dll, configPath, url, logPath, pidPath }) {
+  const out = fs.openSync(logPath, 'a');
+  const child = spawn('dotnet', [dll, '--config', configPath, '--urls', url],
+    { stdio: ['ignore', out, out], env: { ...process.env, DOTNET_ENVIRONMENT: 'Production', ASPNETCORE_URLS: '' } });
+  fs.closeSync(out);
+  fs.writeFileSync(pidPath, String(child.pid));
+  child.pidPath = pidPath;
+  child.exited = new Promise((r) => child.on('exit', r));
+  await until(async () => { try { return (await fetch(`${url}/healthz`)).ok; } catch { return false; } }, 30000, 'the daemon /healthz');
+  return child;
+}
+
+/** Stops it by its pid and removes the pid file, so a shell trap never signals a pid the system has reused. */
+async function stopDaemon(child, signal = 'SIGTERM') {
+  if (!child) return;
+  if (child.exitCode === null && !child.signalCode) {
+    child.kill(signal);
+    const t = setTimeout(() => child.kill('SIGKILL'), 15000);
+    await child.exited;
+    clearTimeout(t);
+  }
+  fs.rmSync(child.pidPath, { force: true });
+}
+
+/** The daemon's HTTP API at url: pushes signed with secret, rollbacks with the bearer token. */
+function hookClient({ url, secret, token, payloadPath }) {
+  const pushTemplate = JSON.parse(fs.readFileSync(payloadPath, 'utf8'));
+  async function push(sha, repository) {
+    const payload = { ...pushTemplate, ref: 'refs/heads/main', after: sha, repository: { ...pushTemplate.repository, full_name: repository } };
+    const body = JSON.stringify(payload);
+    const signature = 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
+    const r = await request('POST', `${url}/webhooks/github`, body, {
+      'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': crypto.randomUUID(), 'X-Hub-Signature-256': signature });
+    if (r.status !== 202) throw new Error(`push answered ${r.status}: ${r.text}`);
+    const json = JSON.parse(r.text);
+    return { ms: r.ms, deploys: Object.fromEntries((json.deploys || []).map((d) => [d.service, d.deployId])) };
+  }
+  async function rollback(commit, service) {
+    const r = await request('POST', `${url}/rollback`, JSON.stringify({ commit, service }),
+      { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
+    if (r.status !== 202) throw new Error(`rollback answered ${r.status}: ${r.text}`);
+    return JSON.parse(r.text).deploys[0].deployId;
+  }
+  const getJson = async (p) => JSON.parse((await request('GET', `${url}${p}`)).text);
+  const deployOf = (id) => getJson(`/deploys/${id}`);
+  const waitDeploy = (id, ms = 180000) =>
+    until(async () => { const d = await deployOf(id); return ['queued', 'running'].includes(d.deploy.state) ? null : d; }, ms, `deploy ${id}`);
+  const statusOf = async (service) => (await getJson('/status')).services.find((s) => s.name === service);
+  const idle = (service) => until(async () => { const s = await statusOf(service); return !s.running && s.queued === 0; }, 180000, `${service} idle`);
+  return { push, rollback, getJson, deployOf, waitDeploy, statusOf, idle };
+}
+
+module.exports = { sleep, until, request, startDaemon, stopDaemon, hookClient };
