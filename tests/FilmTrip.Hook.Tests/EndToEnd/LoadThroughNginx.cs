@@ -62,7 +62,7 @@ public sealed class LoadThroughNginx : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                Failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {e.GetType().Name}: {e.Message}");
+                Failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {e.GetType().Name}: {e.Message} ({e.InnerException?.Message})");
             }
             Interlocked.Increment(ref _total);
         }

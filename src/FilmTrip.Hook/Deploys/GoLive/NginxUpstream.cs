@@ -67,15 +67,35 @@ internal sealed partial class NginxUpstream(ICommandRunner commands, TimeProvide
         return (result.Succeeded ? 0 : result.TimedOut ? -1 : result.ExitCode, output.ToString().Trim());
     }
 
+    /// <summary>
+    /// The master applied the configuration once it has new workers and every old one has stopped accepting: nginx
+    /// retitles a worker "worker process is shutting down" when it closes its listening sockets. Until then an old
+    /// worker may still take a new connection and send it to the old upstream.
+    /// </summary>
     private async Task<bool> NewWorkersAsync(int master, IReadOnlySet<int> before, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + ConfirmTimeout;
         while (time.GetUtcNow() < deadline)
         {
-            if (ChildrenOf(master).Any(pid => !before.Contains(pid))) return true;
+            var now = ChildrenOf(master);
+            if (now.Any(pid => !before.Contains(pid)) && now.Where(before.Contains).All(IsShuttingDown)) return true;
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
         }
         return false;
+    }
+
+    private static bool IsShuttingDown(int pid)
+    {
+        try
+        {
+            var title = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            // Cache manager and loader processes of the old generation exit instead; treat a vanished one as done.
+            return title.Contains("shutting down", StringComparison.Ordinal) || !title.Contains("worker process", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // exited
+        }
     }
 
     private static int? MasterPid(BlueGreenOptions bg)
