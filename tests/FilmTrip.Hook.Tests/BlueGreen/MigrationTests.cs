@@ -26,6 +26,7 @@ public sealed class MigrationTests : IAsyncLifetime
         await using var load = await _world.StartLoadServingAsync("1");
 
         var v2 = await _world.DeployVersionAsync("2");
+        DeployAssert.State("succeeded", v2);
         var servedRightAfter = await _world.ServedThroughNginxAsync();
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 answering the load");
         await _world.Backend.WaitUntilPm2HasNoAsync(_world.App, TimeSpan.FromSeconds(60)); // after Drain (2 s)
@@ -34,7 +35,6 @@ public sealed class MigrationTests : IAsyncLifetime
 
         ColorAssert.Strategy("Reload", underReload); // the default
         Assert.Equal(2, oldApp.Count); // the premise: the old app ran, on the blue port
-        DeployAssert.State("succeeded", v2);
         Assert.Equal("2", servedRightAfter);
         ColorAssert.Is(_world, status, "green", "live", v2);
         ColorAssert.Is(_world, status, "blue", "stopped");
