@@ -38,10 +38,7 @@ public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
         var deployed = await _world.DeployVersionAsync("2");
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 through nginx");
 
-        var rollback = await _world.Daemon.RollbackAsync(new { commit = v1["deploy"]!["commit"]!.GetValue<string>(), service = "filmtrip-backend" });
-        rollback.EnsureSuccessStatusCode();
-        var rollbackId = System.Text.Json.Nodes.JsonNode.Parse(await rollback.Content.ReadAsStringAsync())!["deploys"]![0]!["deployId"]!.GetValue<string>();
-        var rolledBack = await _world.Daemon.WaitForDeployAsync(rollbackId);
+        var rolledBack = await _world.RollbackAsync(BackendWorld.CommitOf(v1));
         var servedAfterRollback = await _world.ServedVersionAsync();
 
         _world.Repo.Write("backend/CRASH_ON_START", "yes");
@@ -54,7 +51,7 @@ public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
         Assert.Equal("1", servedAfterRollback);
         DeployAssert.State("rolled_back", crashed);
         Assert.Equal("rolled_back", status["lastDeploy"]!["state"]!.GetValue<string>());
-        Assert.Equal(v1["deploy"]!["commit"]!.GetValue<string>(), status["current"]!["commit"]!.GetValue<string>());
+        Assert.Equal(BackendWorld.CommitOf(v1), status["current"]!["commit"]!.GetValue<string>());
         Assert.Equal("1", await _world.ServedVersionAsync());
         Assert.True(load.Total > 0, "the load sent requests");
         Assert.False(load.Bodies.ContainsKey("3"), "the crashing release never served");
