@@ -35,7 +35,7 @@ public sealed class MigrationTests : IAsyncLifetime
 
         ColorAssert.Strategy("Reload", underReload); // the default
         Assert.Equal(2, oldApp.Count); // the premise: the old app ran, on the blue port
-        Assert.Equal("2", servedRightAfter);
+        Assert.True(servedRightAfter == "2", $"nginx served {servedRightAfter} right after the deploy: {v2}");
         ColorAssert.Is(_world, status, "green", "live", v2);
         ColorAssert.Is(_world, status, "blue", "stopped");
         Assert.Equal(NginxServer.UpstreamLine(_world.GreenPort), _world.Nginx.UpstreamContent.Trim());
