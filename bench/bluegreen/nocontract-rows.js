@@ -72,4 +72,4 @@ function noContractTable(r, add) {
   }
 }
 
-module.exports = { noContractRows, noContractTable };
+module.exports = { row, noContractRows, noContractTable };

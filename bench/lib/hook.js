@@ -43,7 +43,10 @@ async function startDaemon({ dll, configPath, url, logPath, pidPath }) {
   fs.writeFileSync(pidPath, String(child.pid));
   child.pidPath = pidPath;
   child.exited = new Promise((r) => child.on('exit', r));
-  await until(async () => { try { return (await fetch(`${url}/healthz`)).ok; } catch { return false; } }, 30000, 'the daemon /healthz');
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`the daemon exited with ${child.exitCode} (log: ${logPath})`);
+    try { return (await fetch(`${url}/healthz`)).ok; } catch { return false; }
+  }, 30000, 'the daemon /healthz');
   return child;
 }
 

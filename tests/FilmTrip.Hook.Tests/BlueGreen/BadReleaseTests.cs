@@ -44,13 +44,13 @@ public sealed class BadReleaseTests : IAsyncLifetime
 
         _world.Backend.Repo.Write($"backend/{switchFile}", "yes");
         var bad = await _world.DeployVersionAsync("2");
+        DeployAssert.State("failed", bad);
         var idle = BlueGreenWorld.Other(before.Color);
         var status = await Poll.UntilAsync(async () =>
             await _world.Backend.StatusAsync() is var s && ColorAssert.Color(s, idle)["state"]?.GetValue<string>() == "stopped" ? s : null,
             TimeSpan.FromSeconds(30), $"the {idle} color to be stopped");
         await load.StopAsync();
 
-        DeployAssert.State("failed", bad);
         Assert.Equal("failed", status["lastDeploy"]!["state"]!.GetValue<string>());
         ColorAssert.Is(_world, status, idle, "stopped");
         await before.AssertUntouchedAsync(_world);

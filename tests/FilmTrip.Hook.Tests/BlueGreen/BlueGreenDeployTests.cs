@@ -29,12 +29,12 @@ public sealed class BlueGreenDeployTests : IAsyncLifetime
         await using var load = await _world.StartLoadServingAsync("1", keepAlive);
 
         var v2 = await _world.DeployVersionAsync("2");
+        DeployAssert.State("succeeded", v2);
         var servedRightAfter = await _world.ServedThroughNginxAsync();
         var status = await _world.Backend.StatusAsync();
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 answering the load");
         await load.StopAsync();
 
-        DeployAssert.State("succeeded", v2);
         Assert.Equal("2", servedRightAfter); // nginx applied the switch before the deploy ended
         ColorAssert.Is(_world, status, next, "live", v2);
         ColorAssert.Is(_world, status, old, "warm", v1);

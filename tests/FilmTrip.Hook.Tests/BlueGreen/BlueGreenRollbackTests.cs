@@ -19,6 +19,7 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
     public async Task Rollback_to_the_release_the_warm_color_runs_switches_nginx_without_starting_anything()
     {
         var v1 = await _world.DeployVersionAsync("1");
+        DeployAssert.State("succeeded", v1);
         var v2 = await _world.DeployVersionAsync("2");
         DeployAssert.State("succeeded", v2);
         var live = ColorAssert.Live(await _world.Backend.StatusAsync());
@@ -28,12 +29,12 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
         await using var load = await _world.StartLoadServingAsync("2");
 
         var rollback = await _world.Backend.RollbackAsync(BackendWorld.CommitOf(v1));
+        DeployAssert.State("succeeded", rollback);
         var servedRightAfter = await _world.ServedThroughNginxAsync();
         var status = await _world.Backend.StatusAsync();
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "v1 answering the load");
         await load.StopAsync();
 
-        DeployAssert.State("succeeded", rollback);
         Assert.Equal("1", servedRightAfter);
         ColorAssert.Is(_world, status, warm, "live", v1);
         ColorAssert.Is(_world, status, live, "warm", v2);
@@ -48,6 +49,7 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
     public async Task Rollback_to_a_kept_release_no_color_runs_starts_it_in_the_idle_color_then_switches()
     {
         var v1 = await _world.DeployVersionAsync("1");
+        DeployAssert.State("succeeded", v1);
         DeployAssert.State("succeeded", await _world.DeployVersionAsync("2"));
         var v3 = await _world.DeployVersionAsync("3");
         DeployAssert.State("succeeded", v3);
@@ -58,12 +60,12 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
         await using var load = await _world.StartLoadServingAsync("3");
 
         var rollback = await _world.Backend.RollbackAsync(BackendWorld.CommitOf(v1));
+        DeployAssert.State("succeeded", rollback);
         var servedRightAfter = await _world.ServedThroughNginxAsync();
         var status = await _world.Backend.StatusAsync();
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "v1 answering the load");
         await load.StopAsync();
 
-        DeployAssert.State("succeeded", rollback);
         Assert.Equal("1", servedRightAfter);
         ColorAssert.Is(_world, status, idle, "live", v1);
         ColorAssert.Is(_world, status, live, "warm", v3);

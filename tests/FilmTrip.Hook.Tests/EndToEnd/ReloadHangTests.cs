@@ -39,11 +39,11 @@ public sealed class ReloadHangTests : IAsyncLifetime
 
         _world.Repo.Write("backend/HANG_ON_START", "yes");
         var hung = await _world.DeployVersionAsync("2");
+        DeployAssert.State("failed", hung);
         await _world.WaitUntilPm2HasNoAsync("filmtrip-backend-preflight", TimeSpan.FromSeconds(30));
         var status = await _world.StatusAsync();
         await load.StopAsync();
 
-        DeployAssert.State("failed", hung);
         Assert.Equal("Reload", status["strategy"]!.GetValue<string>());
         Assert.Equal(BackendWorld.CommitOf(v1), status["current"]!["commit"]!.GetValue<string>());
         Assert.Equal(workers, await _world.Pm2InstancesAsync("filmtrip-backend")); // same pids, no restarts

@@ -38,10 +38,7 @@ public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
         var deployed = await _world.DeployVersionAsync("2");
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 through nginx");
 
-        var rollback = await _world.Daemon.RollbackAsync(new { commit = v1["deploy"]!["commit"]!.GetValue<string>(), service = "filmtrip-backend" });
-        rollback.EnsureSuccessStatusCode();
-        var rollbackId = System.Text.Json.Nodes.JsonNode.Parse(await rollback.Content.ReadAsStringAsync())!["deploys"]![0]!["deployId"]!.GetValue<string>();
-        var rolledBack = await _world.Daemon.WaitForDeployAsync(rollbackId);
+        var rolledBack = await _world.RollbackAsync(BackendWorld.CommitOf(v1));
         var servedAfterRollback = await _world.ServedVersionAsync();
 
         _world.Repo.Write("backend/CRASH_ON_START", "yes");
