@@ -35,7 +35,7 @@ public sealed class LoadThroughNginx : IAsyncDisposable
     public void AssertNoFailureAndOnly(params string[] bodies)
     {
         Assert.True(Total > 0, "the load sent requests");
-        Assert.Empty(Failures);
+        Assert.True(Failures.IsEmpty, $"{Failures.Count} of {Total} requests failed: {string.Join(" | ", Failures.Take(5))}");
         Assert.Equal(bodies.Order(StringComparer.Ordinal), Bodies.Keys.Order(StringComparer.Ordinal));
     }
 
