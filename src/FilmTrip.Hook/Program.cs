@@ -38,7 +38,7 @@ catch (OptionsValidationException e)
         Console.Error.WriteLine($"filmtrip-hook: configuration error: {failure}");
     return 2;
 }
-catch (InvalidDataException e)
+catch (InvalidDataException e) when (e.InnerException is FormatException)
 {
     // appsettings*.json next to the binary, which CreateBuilder loads itself.
     Console.Error.WriteLine($"filmtrip-hook: configuration error: {JsonConfigFile.Explain(e, AppContext.BaseDirectory)}");
