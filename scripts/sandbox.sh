@@ -133,7 +133,8 @@ echo "config: $sandbox/hook.json (secret and token generated into $sandbox, mode
 
 say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1:$hook_port"
 "$pm2" ping --no-color >/dev/null
-dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" > "$sandbox/daemon.log" 2>&1 &
+# FILMTRIP_HOOK_WRAPPER: a command the daemon runs under (scripts/unit-limits.sh: the systemd unit's limits).
+${FILMTRIP_HOOK_WRAPPER:-} dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" > "$sandbox/daemon.log" 2>&1 &
 echo $! > "$sandbox/daemon.pid"
 api="http://127.0.0.1:$hook_port"
 for _ in $(seq 1 300); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

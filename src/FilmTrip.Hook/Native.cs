@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace FilmTrip.Hook;
 
@@ -8,6 +9,8 @@ internal static partial class Native
     private const int ESRCH = 3;
     private const int O_RDONLY = 0;
     private const int O_DIRECTORY = 0x10000;
+    private const int O_RDWR = 2, O_CREAT = 0x40, O_CLOEXEC = 0x80000, Mode0640 = 0x1A0;
+    private const int LOCK_EX = 2, LOCK_NB = 4, EWOULDBLOCK = 11;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
@@ -17,6 +20,12 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int Flock(int fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
@@ -47,5 +56,23 @@ internal static partial class Native
         {
             _ = Close(fd);
         }
+    }
+
+    /// <summary>
+    /// Opens (creating, mode 0640) and tries flock(LOCK_EX | LOCK_NB) on <paramref name="path"/>. The handle comes back
+    /// either way: locked, or open for reading what the holder wrote. Close-on-exec, so no child the daemon starts
+    /// (a build, a pm2 daemon) keeps the lock alive after the daemon dies. Done by hand because .NET's own
+    /// FileShare.None lock also blocks another process from reading the file.
+    /// </summary>
+    public static (SafeFileHandle Handle, bool Locked) OpenAndLock(string path)
+    {
+        var fd = Open(path, O_RDWR | O_CREAT | O_CLOEXEC, Mode0640);
+        if (fd < 0) throw new IOException($"open('{path}') failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (Flock(fd, LOCK_EX | LOCK_NB) == 0) return (handle, true);
+        var error = Marshal.GetLastPInvokeError();
+        if (error == EWOULDBLOCK) return (handle, false);
+        handle.Dispose();
+        throw new IOException($"flock('{path}') failed: {Marshal.GetPInvokeErrorMessage(error)}");
     }
 }

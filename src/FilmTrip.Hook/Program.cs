@@ -22,6 +22,8 @@ try
     builder.Services.AddStatusApi();
 
     var app = builder.Build();
+    // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
+    using var daemonLock = DaemonLock.Acquire(app.Services);
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
@@ -34,6 +36,17 @@ catch (OptionsValidationException e)
 {
     foreach (var failure in e.Failures)
         Console.Error.WriteLine($"filmtrip-hook: configuration error: {failure}");
+    return 2;
+}
+catch (InvalidDataException e) when (e.InnerException is FormatException)
+{
+    // appsettings*.json next to the binary, which CreateBuilder loads itself.
+    Console.Error.WriteLine($"filmtrip-hook: configuration error: {JsonConfigFile.Explain(e, AppContext.BaseDirectory)}");
+    return 2;
+}
+catch (DaemonLockException e)
+{
+    Console.Error.WriteLine($"filmtrip-hook: {e.Message}");
     return 2;
 }
 

@@ -14,20 +14,31 @@ public static class CliApp
         CheckConfigCommand.Shape, new CommandShape("help", [], [], 0, 1),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    /// <summary>True when args name a CLI command rather than a daemon start.</summary>
-    public static bool Handles(string[] args) => CommandIndex(args) >= 0;
+    /// <summary>
+    /// True when args name a CLI command, or hold a word that is neither a command nor an option: that is a usage
+    /// error (exit 64), never a daemon start (issue #11: "stauts" started a second daemon). The daemon starts only
+    /// without a command.
+    /// </summary>
+    public static bool Handles(string[] args) => FirstWord(args) >= 0;
 
     /// <summary>
-    /// Where the command is: first, or after the common options (<c>filmtrip-hook --config FILE status</c>), so such a
-    /// line never starts a second daemon by mistake. -1 when there is none.
+    /// Where the first word that is not an option is: the command, first or after options
+    /// (<c>filmtrip-hook --config FILE status</c>); -1 when there is none. An option without "=" takes the next
+    /// argument (unless it is a command or an option) as its value, as the daemon's command-line configuration reads it
+    /// (<c>--urls URL</c>); a <c>key=value</c> word is that configuration too.
     /// </summary>
-    private static int CommandIndex(string[] args)
+    private static int FirstWord(string[] args)
     {
         for (var i = 0; i < args.Length; i++)
         {
             if (Shapes.ContainsKey(args[i]) || args[i] is "--help" or "-h") return i;
-            if (CliArguments.CommonValues.Any(o => args[i] == "--" + o)) { i++; continue; }
-            if (!CliArguments.CommonValues.Any(o => args[i].StartsWith($"--{o}=", StringComparison.Ordinal))) return -1;
+            if (args[i].StartsWith('-'))
+            {
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !Shapes.ContainsKey(args[i + 1])
+                    && !args[i + 1].StartsWith('-')) i++;
+                continue;
+            }
+            if (!args[i].Contains('=', StringComparison.Ordinal)) return i;
         }
         return -1;
     }
@@ -56,9 +67,17 @@ public static class CliApp
         }
     }
 
+    /// <summary>"did you mean 'status'?" when a command is close enough to be the one meant.</summary>
+    private static string Suggestion(string word) =>
+        NearestName.Of(word, Shapes.Keys) is { } near && near.Distance <= Math.Max(2, word.Length / 3)
+            ? $"did you mean '{near.Name}'?"
+            : "see 'filmtrip-hook --help'";
+
     private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var at = CommandIndex(args);
+        var at = FirstWord(args);
+        if (!Shapes.ContainsKey(args[at]) && args[at] is not ("--help" or "-h"))
+            throw new CliFailure(ExitCodes.Usage, $"unknown command '{args[at]}'; {Suggestion(args[at])}");
         args = [args[at], .. args[..at], .. args[(at + 1)..]];
         if (args[0] is "--help" or "-h") args = ["help", .. args[1..]];
         var parsed = CliArguments.Parse(args, Shapes[args[0]]);

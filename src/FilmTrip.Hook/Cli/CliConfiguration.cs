@@ -12,7 +12,7 @@ internal static class CliConfiguration
 {
     public const string DefaultUrl = "http://localhost:5000";
 
-    /// <summary>Throws <see cref="OptionsValidationException"/> when the file given with --config does not exist.</summary>
+    /// <summary>Throws <see cref="OptionsValidationException"/> when the file given with --config does not exist or a file is not valid JSON.</summary>
     public static IConfiguration Load(string? configFile)
     {
         var configuration = new ConfigurationManager();
@@ -21,8 +21,8 @@ internal static class CliConfiguration
         configuration.AddEnvironmentVariables("DOTNET_");
         configuration.AddEnvironmentVariables("ASPNETCORE_");
         configuration.SetBasePath(AppContext.BaseDirectory);
-        configuration.AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
-        configuration.AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false);
+        JsonConfigFile.Add(configuration, Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        JsonConfigFile.Add(configuration, Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json"), optional: true);
         configuration.AddEnvironmentVariables();
         configuration.AddHookConfigurationSources(configFile is null ? [] : ["--config", configFile]);
         return configuration;

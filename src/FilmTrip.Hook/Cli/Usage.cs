@@ -38,10 +38,12 @@ internal static class Usage
           0   success
           1   failed: a followed deploy did not succeed, check-config found problems,
               or the daemon refused the request (bad commit, commit not on the branch, ...)
-          2   the daemon cannot be reached (not running, or listening elsewhere: --url)
+          2   the daemon cannot be reached (not running, or listening elsewhere: --url);
+              the daemon itself: a configuration error, or another daemon holds DataDirectory/daemon.lock
           3   the daemon refused the API token (use the daemon's configuration: --config)
           4   unknown service, deploy or commit
-          64  bad command line, or the --config file does not exist (check-config: 1)
+          64  bad command line (an unknown command: the nearest one is named), or the --config file
+              does not exist or is not valid JSON (check-config: 1)
 
         Run as the daemon's user (sudo -u filmtrip-deploy filmtrip-hook ...) so the token file is readable
         and check-config tests what the daemon can write.

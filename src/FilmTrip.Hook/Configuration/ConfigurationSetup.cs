@@ -17,7 +17,7 @@ public static class ConfigurationSetup
         if (!File.Exists(extra))
             throw new OptionsValidationException(HookOptions.SectionName, typeof(HookOptions),
                 [$"--config: configuration file '{extra}' does not exist"]);
-        configuration.AddJsonFile(Path.GetFullPath(extra), optional: false, reloadOnChange: false);
+        JsonConfigFile.Add(configuration, Path.GetFullPath(extra), optional: false);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args.Where((a, i) => a != "--config" && (i == 0 || args[i - 1] != "--config")).ToArray());
     }
@@ -37,9 +37,13 @@ public static class ConfigurationSetup
         services.AddOptions<HookOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
+                // Unknown keys and values of the wrong type, all at once; binding then skips the values that would not convert.
+                var section = configuration.GetSection(HookOptions.SectionName);
+                var shape = ConfigurationShape.Check(section, typeof(HookOptions));
+                options.LoadProblems.AddRange(shape.Problems);
                 try
                 {
-                    configuration.GetSection(HookOptions.SectionName).Bind(options);
+                    shape.Bindable(section).Bind(options);
                 }
                 catch (InvalidOperationException e)
                 {

@@ -40,6 +40,7 @@ public sealed class ServiceOptions
 
     /// <summary>Parsed from the "Build" section by <see cref="BuildStepsBinder"/>; the binder cannot express "argv array or object".</summary>
     [Microsoft.Extensions.Configuration.ConfigurationKeyName("__BuildSteps_not_bound")]
+    [ReadByHand("Build")]
     public List<BuildStep> Build { get; set; } = [];
 
     public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);

@@ -28,8 +28,9 @@ public static class DeployEngineSetup
         services.AddSingleton<GoingBack>();
         services.AddSingleton<DeployRunner>();
         services.AddHostedService<DeployWorker>();
-        // Room for a deploy stopped after its switch to go back to the previous release (systemd: TimeoutStopSec=90).
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(75));
+        // Room for a deploy stopped after its switch to go back to the previous release: pm2 reload and start (2 min
+        // each at most) and the health check, 280 s (computed in systemd/filmtrip-hook.service, TimeoutStopSec=300).
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(285));
         return services;
     }
 }

@@ -67,6 +67,35 @@ public sealed class CheckConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task A_JSON_syntax_error_is_one_line_with_file_line_and_column()
+    {
+        var path = _temp.Combine("hook.json");
+        await File.WriteAllTextAsync(path, "{ \"Hook\": { \"DataDirectory\": \"/tmp/x\", } ");
+
+        var (exit, output) = await Daemon.RunToEndAsync(["check-config", "--config", path]);
+
+        Assert.Equal(1, exit);
+        var lines = output.Trim().Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith($"{path}:1:", lines[0]);
+        Assert.Contains("not valid JSON", lines[0]);
+        Assert.Equal("filmtrip-hook: configuration has 1 problem", lines[1]);
+    }
+
+    [Fact]
+    public async Task Unknown_keys_are_problems()
+    {
+        var service = Service(_temp.Combine("srv", "web"));
+        service["HealthChek"] = new JsonObject { ["Url"] = "http://127.0.0.1/" };
+        var config = Daemon.Config(_temp.Combine("data"), new JsonObject { ["web"] = service });
+
+        var (exit, output) = await CheckAsync(config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Hook:Services:web:HealthChek: unknown key; did you mean 'HealthCheck'?", output);
+    }
+
+    [Fact]
     public async Task A_root_that_cannot_be_written_is_a_problem()
     {
         // /sys refuses new files even to root.

@@ -56,6 +56,14 @@ internal static class HookConfig
     public static IReadOnlyList<string> Problems(JsonObject config) =>
         TryBind(config, out _) is { } failures ? failures : [];
 
+    /// <summary>The one start-up problem of <paramref name="config"/>; fails the test when there are none or several.</summary>
+    public static string OnlyProblem(JsonObject config)
+    {
+        var problems = Problems(config);
+        Assert.True(problems.Count == 1, $"expected exactly one problem, got {problems.Count}:\n" + string.Join('\n', problems));
+        return problems[0];
+    }
+
     /// <summary>The bound options (secrets loaded); fails the test when validation fails.</summary>
     public static HookOptions Bind(JsonObject config)
     {

@@ -16,12 +16,7 @@ public sealed class HookOptionsValidationTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private string OnlyProblem()
-    {
-        var problems = HookConfig.Problems(_config);
-        Assert.True(problems.Count == 1, $"expected exactly one problem, got {problems.Count}:\n" + string.Join('\n', problems));
-        return problems[0];
-    }
+    private string OnlyProblem() => HookConfig.OnlyProblem(_config);
 
     private string SecretFile(string content, UnixFileMode mode)
     {

@@ -128,6 +128,37 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_JSON_syntax_error_stops_the_daemon_with_exit_2_and_one_line_naming_file_line_and_column()
+    {
+        var path = _temp.Combine("hook.json");
+        await File.WriteAllTextAsync(path, "{\n  \"Hook\": {\n    \"DataDirectory\": \"/tmp/x\"\n    \"ApiToken\": \"t\"\n  }\n}\n");
+
+        var (exitCode, output) = await Daemon.RunToEndAsync(["--config", path]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"{ErrorPrefix}{path}:4:5: not valid JSON: '\"' is invalid after a value. Expected either ',', '}}', or ']'.", output.Trim());
+    }
+
+    [Fact]
+    public async Task Unknown_keys_and_a_wrong_type_stop_the_daemon_with_exit_2_and_every_problem()
+    {
+        _config.Service("backend")["HealthChek"] = new JsonObject { ["Url"] = "http://127.0.0.1:3001/health" };
+        _config.Service("frontend")["Stratgy"] = "blue-green";
+        _config.Service("frontend")["KeepReleases"] = "five";
+        _config.Service("frontend")["Root"] = "relative/frontend";
+
+        var (exitCode, errors, output) = await RunAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(4, errors.Length);
+        Assert.Contains(ErrorPrefix + "Hook:Services:backend:HealthChek: unknown key; did you mean 'HealthCheck'?", errors);
+        Assert.Contains(errors, l => l.StartsWith(ErrorPrefix + "Hook:Services:frontend:Stratgy: unknown key; did you mean '", StringComparison.Ordinal));
+        Assert.Contains(ErrorPrefix + "Hook:Services:frontend:KeepReleases: 'five' is not a whole number", errors);
+        Assert.Contains(errors, l => l.StartsWith(ErrorPrefix + "Hook:Services:frontend:Root:", StringComparison.Ordinal));
+        Assert.Equal(errors.Length, output.Trim().Split('\n').Length);
+    }
+
+    [Fact]
     public async Task Missing_config_file_stops_the_daemon()
     {
         var (exitCode, output) = await Daemon.RunToEndAsync(["--config", _temp.Combine("absent.json")]);

@@ -19,6 +19,7 @@ public sealed class Daemon : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _errors = new();
 
     private Daemon(Process process, int port, string configPath)
     {
@@ -33,6 +34,8 @@ public sealed class Daemon : IAsyncDisposable
     public HttpClient Http { get; }
     public int Pid => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
+    /// <summary>Standard error alone (it is in <see cref="Output"/> too).</summary>
+    public string Errors { get { lock (_output) return _errors.ToString(); } }
 
     /// <summary>A Hook section with the test secret and token, the given data directory and services.</summary>
     public static JsonObject Config(string dataDirectory, JsonObject services) => new()
@@ -91,7 +94,7 @@ public sealed class Daemon : IAsyncDisposable
     }
 
     /// <summary>Starts the program without waiting (a CLI command that follows a deploy): read <see cref="Output"/> while it runs.</summary>
-    public static Daemon Spawn(string[] args) => Launch(null, null, args);
+    public static Daemon Spawn(string[] args, IDictionary<string, string>? environment = null) => Launch(null, null, args, environment);
 
     public bool HasExited => _process.HasExited;
 
@@ -116,7 +119,10 @@ public sealed class Daemon : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var daemon = new Daemon(process, port ?? 0, configPath ?? "");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (daemon._output) daemon._output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (daemon._output) daemon._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (daemon._output) { daemon._output.AppendLine(e.Data); daemon._errors.AppendLine(e.Data); }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
