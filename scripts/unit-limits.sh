@@ -9,7 +9,7 @@
 #   UNIT_LIMITS_USER     run as this user (User=); by default root, without any capability
 #
 # Applied: MemoryMax, TasksMax, ProtectSystem=strict + ReadWritePaths, ProtectHome=read-only, PrivateTmp,
-# PrivateDevices, ProtectProc=invisible, ProtectKernelTunables, ProtectControlGroups, CapabilityBoundingSet= and
+# PrivateDevices, ProtectProc=default, ProtectKernelTunables, ProtectControlGroups, CapabilityBoundingSet= and
 # AmbientCapabilities= (all capabilities dropped), NoNewPrivileges, UMask, the system-call rules
 # (scripts/unit-limits-seccomp.py), and User= when UNIT_LIMITS_USER is set. Not applied: PrivateMounts,
 # ProtectKernelLogs, ProtectClock, ProtectHostname, RemoveIPC, KeyringMode, LockPersonality, RestrictSUIDSGID.
@@ -35,8 +35,8 @@ ln -s pts/ptmx /tmp/.dev/ptmx
 mount --move /tmp/.dev /dev
 rmdir /tmp/.dev 2>/dev/null || true
 
-# ProtectProc=invisible: a /proc that hides other users' processes.
-mount -t proc -o hidepid=invisible,nosuid,nodev,noexec proc /proc
+# ProtectProc=default (BlueGreen reads nginx's workers from /proc): a fresh /proc of the same kind.
+mount -t proc -o nosuid,nodev,noexec proc /proc
 
 # ProtectSystem=strict, ProtectHome=read-only, ProtectKernelTunables=, ProtectControlGroups=: ReadWritePaths= become
 # mounts of their own while everything is writable (a bind mount keeps its source's read-only flag), then every
