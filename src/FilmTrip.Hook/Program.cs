@@ -19,6 +19,7 @@ try
     builder.Services.AddHookLogging();
     builder.Services.AddProblemDetails();
     builder.Services.AddDeployEngine();
+    builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
 
     var app = builder.Build();

@@ -23,27 +23,22 @@ public static partial class GitHubWebhookEndpoints
     public sealed record QueuedDeploy(string Service, string DeployId, string Commit);
     public sealed record Accepted(string DeliveryId, IReadOnlyList<QueuedDeploy> Deploys);
 
-    internal static async Task<IResult> ReceiveAsync(
-        HttpRequest request, IOptions<HookOptions> options, DeployQueue queue, ILoggerFactory loggers, CancellationToken cancellationToken)
+    internal static async Task<IResult> ReceiveAsync(HttpRequest request, IOptions<HookOptions> options, DeliverySpool spool,
+        DeployQueue queue, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("FilmTrip.Hook.Webhooks");
-        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
-        if (body is null)
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
-                $"a delivery may be at most {MaxBodyBytes} bytes");
-
         var hook = options.Value;
-        var verdict = WebhookSignature.Verify(body, request.Headers["X-Hub-Signature-256"].ToString(), Encoding.UTF8.GetBytes(hook.WebhookSecret));
-        if (verdict != SignatureCheck.Valid)
-        {
-            Log.Rejected(logger, verdict);
-            return Problems.Create(StatusCodes.Status401Unauthorized, "bad-signature", "Signature not accepted", verdict switch
-            {
-                SignatureCheck.Missing => "the X-Hub-Signature-256 header is missing",
-                SignatureCheck.Malformed => "X-Hub-Signature-256 must be 'sha256=' followed by 64 hex digits",
-                _ => "X-Hub-Signature-256 does not match the body and the configured secret",
-            });
-        }
+        var secret = Encoding.UTF8.GetBytes(hook.WebhookSecret);
+        var signature = request.Headers["X-Hub-Signature-256"].ToString();
+        if (request.ContentLength > MaxBodyBytes) return TooLarge();
+        // A header that cannot pass ends the request before a byte of the body is read (issue #11 §8).
+        if (WebhookSignature.CheckHeader(signature, secret) is { } refused) return Rejected(logger, refused);
+
+        await using var body = await spool.ReadAsync(request, secret, MaxBodyBytes, cancellationToken);
+        if (body.Outcome == SpoolOutcome.TooLarge) return TooLarge();
+        if (body.Outcome == SpoolOutcome.Busy) return Busy(request.HttpContext.Response, logger, spool.Slots);
+        var verdict = WebhookSignature.VerifyMac(body.Mac, signature, secret);
+        if (verdict != SignatureCheck.Valid) return Rejected(logger, verdict);
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         if (eventName == "ping") return TypedResults.Ok(new { pong = true });
@@ -54,7 +49,7 @@ public static partial class GitHubWebhookEndpoints
             return Problems.Create(StatusCodes.Status400BadRequest, "bad-delivery-id", "Bad delivery id",
                 "X-GitHub-Delivery must be present: 1 to 100 letters, digits or dashes");
 
-        var (push, problem) = PushEventParser.Parse(body, request.ContentType);
+        var (push, problem) = PushEventParser.Parse(await body.ReadAllAsync(cancellationToken), request.ContentType);
         if (push is null) return Problems.Create(StatusCodes.Status400BadRequest, "bad-payload", "Malformed push payload", problem!);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["DeliveryId"] = deliveryId });
 
@@ -87,6 +82,28 @@ public static partial class GitHubWebhookEndpoints
 
     private static IResult Ignore(string reason) => TypedResults.Json(new { ignored = reason }, statusCode: StatusCodes.Status202Accepted);
 
+    private static IResult TooLarge() => Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
+        $"a delivery may be at most {MaxBodyBytes} bytes");
+
+    private static IResult Rejected(ILogger logger, SignatureCheck verdict)
+    {
+        Log.Rejected(logger, verdict);
+        return Problems.Create(StatusCodes.Status401Unauthorized, "bad-signature", "Signature not accepted", verdict switch
+        {
+            SignatureCheck.Missing => "the X-Hub-Signature-256 header is missing",
+            SignatureCheck.Malformed => "X-Hub-Signature-256 must be 'sha256=' followed by 64 hex digits",
+            _ => "X-Hub-Signature-256 does not match the body and the configured secret",
+        });
+    }
+
+    private static IResult Busy(HttpResponse response, ILogger logger, DeliverySlots slots)
+    {
+        var seconds = (int)Math.Ceiling(slots.Wait.TotalSeconds);
+        Log.Busy(logger, slots.Count, seconds);
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "busy", "Too many large deliveries at once",
+            $"{slots.Count} deliveries over {DeliverySpool.SmallBody} bytes were being read for all of {seconds} s; redeliver this one");
+    }
 
     [GeneratedRegex(@"^[A-Za-z0-9-]{1,100}\z")]
     private static partial Regex DeliveryId();
@@ -101,5 +118,8 @@ public static partial class GitHubWebhookEndpoints
 
         [LoggerMessage(2003, LogLevel.Information, "Delivery {DeliveryId} was accepted before; not deploying again")]
         public static partial void Duplicate(ILogger logger, string deliveryId);
+
+        [LoggerMessage(2004, LogLevel.Warning, "Webhook turned away with 503: {Slots} large deliveries were being read for all of {Seconds} s")]
+        public static partial void Busy(ILogger logger, int slots, int seconds);
     }
 }

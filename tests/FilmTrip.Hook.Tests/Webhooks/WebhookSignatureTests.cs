@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using FilmTrip.Hook.Webhooks;
 
@@ -63,4 +64,46 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void Empty_secret_refuses_even_the_signature_an_empty_key_would_give() =>
         Assert.Equal(SignatureCheck.NoSecret, WebhookSignature.Verify(Body, WebhookSignature.Sign(Body, []), []));
+
+    // --- the streaming pair: the header alone first, then the MAC computed as the body arrived (issue #11 §8) ---
+
+    [Theory]
+    [InlineData(null, SignatureCheck.Missing)]
+    [InlineData("", SignatureCheck.Missing)]
+    [InlineData("sha1=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", SignatureCheck.Malformed)]
+    [InlineData("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1g", SignatureCheck.Malformed)]
+    [InlineData("sha256=", SignatureCheck.Malformed)]
+    public void Header_that_cannot_pass_is_refused_before_the_body(string? header, SignatureCheck expected) =>
+        Assert.Equal(expected, WebhookSignature.CheckHeader(header, Secret));
+
+    [Theory]
+    [InlineData(GitHubVector)]
+    [InlineData("sha256=0000000000000000000000000000000000000000000000000000000000000000")]
+    public void Well_formed_header_leaves_the_verdict_to_the_body(string header) =>
+        Assert.Null(WebhookSignature.CheckHeader(header, Secret));
+
+    [Fact]
+    public void Header_check_with_an_empty_secret_is_NoSecret() =>
+        Assert.Equal(SignatureCheck.NoSecret, WebhookSignature.CheckHeader(GitHubVector, []));
+
+    [Fact]
+    public void Mac_computed_chunk_by_chunk_verifies_GitHubs_test_vector()
+    {
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Secret);
+        foreach (var chunk in Body.Chunk(4)) mac.AppendData(chunk);
+
+        Assert.Equal(SignatureCheck.Valid, WebhookSignature.VerifyMac(mac.GetHashAndReset(), GitHubVector, Secret));
+    }
+
+    [Fact]
+    public void Mac_of_other_bytes_is_Mismatch() =>
+        Assert.Equal(SignatureCheck.Mismatch, WebhookSignature.VerifyMac(HMACSHA256.HashData(Secret, "Hello, World?"u8), GitHubVector, Secret));
+
+    [Fact]
+    public void Mac_of_the_wrong_length_is_Mismatch() =>
+        Assert.Equal(SignatureCheck.Mismatch, WebhookSignature.VerifyMac(HMACSHA256.HashData(Secret, Body)[..31], GitHubVector, Secret));
+
+    [Fact]
+    public void Mac_check_with_an_empty_secret_is_NoSecret() =>
+        Assert.Equal(SignatureCheck.NoSecret, WebhookSignature.VerifyMac(HMACSHA256.HashData(Array.Empty<byte>(), Body), WebhookSignature.Sign(Body, []), []));
 }
