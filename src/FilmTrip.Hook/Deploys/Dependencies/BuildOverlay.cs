@@ -1,3 +1,4 @@
+using System.Globalization;
 using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Deploys.Dependencies;
@@ -34,16 +35,16 @@ internal sealed class BuildOverlay(string scratch, string modules)
     }
 
     /// <summary>The same step, run in its own mount namespace with the overlay mounted on node_modules.</summary>
-    public CommandSpec Wrap(CommandSpec step)
+    public CommandSpec Wrap(CommandSpec step) => Wrap(step, FileNative.EffectiveUserId, FileNative.EffectiveGroupId);
+
+    /// <summary><see cref="Wrap(CommandSpec)"/> for a daemon running as <paramref name="uid"/>:<paramref name="gid"/>.</summary>
+    internal CommandSpec Wrap(CommandSpec step, uint uid, uint gid)
     {
-        var uid = FileNative.EffectiveUserId;
         string[] arguments = uid == 0
             ? ["--mount", "--propagation", "private", "--", "sh", "-c", AsRoot, "filmtrip-build-overlay", scratch, modules, step.WorkingDirectory,
                 step.Executable, .. step.Arguments]
             : ["--user", "--map-root-user", "--mount", "--", "sh", "-c", AsUser, "filmtrip-build-overlay", scratch, modules, step.WorkingDirectory,
-                uid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                FileNative.EffectiveGroupId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                step.Executable, .. step.Arguments];
+                uid.ToString(CultureInfo.InvariantCulture), gid.ToString(CultureInfo.InvariantCulture), step.Executable, .. step.Arguments];
         return step with { Executable = "unshare", Arguments = arguments };
     }
 

@@ -62,15 +62,7 @@ public sealed partial class ModulesIsolation(ICommandRunner commands, ILogger<Mo
     {
         var source = Path.Combine(probe, "reflink-source");
         File.WriteAllText(source, "probe");
-        try
-        {
-            ModulesTree.Reflink(source, Path.Combine(probe, "reflink-clone"));
-            return null;
-        }
-        catch (IOException e)
-        {
-            return e.Message;
-        }
+        return ModulesTree.TryReflink(source, Path.Combine(probe, "reflink-clone")) is { } error ? $"FICLONE: {error}" : null;
     }
 
     /// <summary>Runs a real write through <see cref="BuildOverlay"/> and checks it landed in upper only.</summary>

@@ -50,14 +50,20 @@ internal static class ModulesTree
         }
     }
 
-    /// <summary>Clones one file with its mode. Throws when the filesystem refuses (the probe said it would not).</summary>
-    public static void Reflink(string source, string target)
+    private static void Reflink(string source, string target)
+    {
+        if (TryReflink(source, target) is { } error)
+            throw new IOException($"cloning '{source}' to '{target}' failed: {error}");
+    }
+
+    /// <summary>Clones one file with its mode. Returns null, or why the filesystem refused (FICLONE's error).</summary>
+    public static string? TryReflink(string source, string target)
     {
         using var from = File.OpenHandle(source);
         var mode = File.GetUnixFileMode(from);
         using var to = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
-        if (FileNative.Clone(from, to.SafeFileHandle) is { } error)
-            throw new IOException($"cloning '{source}' to '{target}' failed: {error}");
+        if (FileNative.Clone(from, to.SafeFileHandle) is { } error) return error;
         File.SetUnixFileMode(to.SafeFileHandle, mode); // the create mode went through the umask
+        return null;
     }
 }
