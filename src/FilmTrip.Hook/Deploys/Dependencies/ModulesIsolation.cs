@@ -81,7 +81,7 @@ public sealed partial class ModulesIsolation(ICommandRunner commands, ILogger<Mo
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return $"unshare: {e.Message}";
+            return $"unshare could not be started: {e.InnerException?.Message ?? e.Message}";
         }
         var upper = Path.Combine(overlay.Upper, "file");
         if (result.Succeeded && File.ReadAllText(Path.Combine(modules, "file")) == "lower" && File.Exists(upper))
