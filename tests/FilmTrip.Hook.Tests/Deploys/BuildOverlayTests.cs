@@ -81,7 +81,7 @@ public sealed class BuildOverlayTests : IDisposable
 
     private sealed class RefusingRunner : ICommandRunner
     {
-        public Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken)
+        public Task<CommandResult> RunAsync(CommandSpec spec, Action<string> output, CancellationToken cancellationToken, Action<string>? errorOutput = null)
         {
             output("unshare: unshare failed: Operation not permitted");
             return Task.FromResult(new CommandResult(1, TimeSpan.Zero, TimedOut: false));
