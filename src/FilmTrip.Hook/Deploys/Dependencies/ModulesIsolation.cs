@@ -30,7 +30,7 @@ internal sealed record IsolationChoice(IsolationMethod Method, string Why)
 /// a private namespace where the kernel and the unit allow one, else a full copy. Calls for one Root are serialized
 /// by its service's lock.
 /// </summary>
-public sealed partial class ModulesIsolation(ICommandRunner commands, ILogger<ModulesIsolation> logger)
+internal sealed partial class ModulesIsolation(ICommandRunner commands, ILogger<ModulesIsolation> logger)
 {
     private readonly ConcurrentDictionary<string, IsolationChoice> _choices = new(StringComparer.Ordinal);
 
