@@ -1,4 +1,5 @@
 using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys.Dependencies;
 using FilmTrip.Hook.Git;
 using FilmTrip.Hook.History;
 using FilmTrip.Hook.Processes;
@@ -19,6 +20,7 @@ public static class DeployEngineSetup
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero });
         services.AddSingleton<HealthGate>();
         services.AddSingleton<DeployQueue>();
+        services.AddSingleton<ModulesIsolation>();
         services.AddSingleton<ReleaseBuilder>();
         services.AddSingleton<GoLive.NginxUpstream>();
         services.AddSingleton<GoLive.WarmColors>();

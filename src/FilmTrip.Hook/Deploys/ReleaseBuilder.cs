@@ -1,3 +1,5 @@
+using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys.Dependencies;
 using FilmTrip.Hook.Git;
 using FilmTrip.Hook.History;
 using FilmTrip.Hook.Processes;
@@ -8,7 +10,7 @@ namespace FilmTrip.Hook.Deploys;
 internal sealed record NoDeploy(DeployState State, string Reason);
 
 /// <summary>The first half of a deploy: from a commit to a built release directory that nothing serves yet.</summary>
-internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, TimeProvider time)
+internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, ModulesIsolation isolation, TimeProvider time)
 {
     /// <summary>
     /// Fetch, check the commit, materialize the release, link shared paths, reuse or install dependencies, run the
@@ -65,27 +67,31 @@ internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Ti
             SharedLinks.Link(run.Service, run.Layout, release, run.Log.Write);
         });
 
-        var dependenciesReused = false;
-        if (run.Service.Build.Any(b => b.SkipWhenDependenciesUnchanged))
-            await run.StepAsync("dependencies", () => { dependenciesReused = ReuseDependencies(run, release); });
-
-        foreach (var step in run.Service.Build)
+        ReusedModules? reused = null;
+        try
         {
-            if (dependenciesReused && step.SkipWhenDependenciesUnchanged)
+            if (run.Service.Build.Any(b => b.SkipWhenDependenciesUnchanged))
+                await run.StepAsync("dependencies", async () =>
+                {
+                    reused = await DependencyReuse.ReuseAsync(run, release, isolation, cancellationToken);
+                    return null;
+                });
+            foreach (var step in run.Service.Build)
             {
-                run.Log.Write($"skipping '{step}': dependencies unchanged");
-                continue;
+                if (reused is not null && step.SkipWhenDependenciesUnchanged)
+                {
+                    run.Log.Write($"skipping '{step}': dependencies unchanged");
+                    continue;
+                }
+                await run.StepAsync($"build: {step}", () => RunStepAsync(run, release, step, reused, cancellationToken));
             }
-            await run.StepAsync($"build: {step}", async () =>
-            {
-                var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment, run.Service.StepTimeout);
-                var result = await commands.RunAsync(spec, run.Log.Write, cancellationToken);
-                if (result.TimedOut)
-                    throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);
-                if (!result.Succeeded)
-                    throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
-                return result.ExitCode;
-            });
+            if (reused is { HasPendingWrites: true } modules)
+                await run.StepAsync("dependencies: keep build writes", () =>
+                    run.Log.Write($"moved {modules.KeepBuildWrites()} entries the build wrote into {DependencyReuse.ModulesDirectory}"));
+        }
+        finally
+        {
+            reused?.Dispose();
         }
         return null;
     }
@@ -112,16 +118,14 @@ internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Ti
             : null;
     }
 
-    private static bool ReuseDependencies(DeployRun run, string release)
+    private async Task<int?> RunStepAsync(DeployRun run, string release, BuildStep step, ReusedModules? reused, CancellationToken cancellationToken)
     {
-        var live = run.PreviousRelease is { } previous ? run.Layout.PathOf(previous) : null;
-        if (DependencyReuse.WhyNot(run.Service, live, run.Layout.PathOf(release)) is { } why)
-        {
-            run.Log.Write($"installing dependencies: {why}");
-            return false;
-        }
-        var files = DependencyReuse.LinkModules(live!, run.Layout.PathOf(release));
-        run.Log.Write($"dependency files unchanged: hard-linked {files} files of {DependencyReuse.ModulesDirectory} from {run.PreviousRelease}");
-        return true;
+        var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment, run.Service.StepTimeout);
+        var result = await commands.RunAsync(reused?.Isolate(spec) ?? spec, run.Log.Write, cancellationToken);
+        if (result.TimedOut)
+            throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);
+        if (!result.Succeeded)
+            throw new DeployFailedException($"build step '{step}' exited with {result.ExitCode}", result.ExitCode);
+        return result.ExitCode;
     }
 }

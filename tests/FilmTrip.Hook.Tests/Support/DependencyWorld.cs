@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace FilmTrip.Hook.Tests.Support;
+
+/// <summary>
+/// One service, app/, with a real npm dependency (tiny-dep, from a local tarball so npm needs no registry) and the
+/// build <c>npm ci</c> (skipped when the dependency files are unchanged), then each step of <paramref name="steps"/>.
+/// </summary>
+public sealed class DependencyWorld : IAsyncDisposable
+{
+    private readonly TempDirectory _temp = new("deps");
+
+    private DependencyWorld()
+    {
+        Repo = new GitRepo(_temp.Path);
+    }
+
+    public GitRepo Repo { get; }
+    public Daemon Daemon { get; private set; } = null!;
+    public string Root => _temp.Combine("srv", "app");
+    public string DataDirectory => _temp.Combine("data");
+
+    /// <summary>Commits app/ with <paramref name="files"/> (path under app/ → content) and starts the daemon.</summary>
+    public static async Task<DependencyWorld> StartAsync(Dictionary<string, string> files, params string[][] steps)
+    {
+        var world = new DependencyWorld();
+        foreach (var (path, content) in files) world.Repo.Write($"app/{path}", content);
+        world.UseTinyDependency("1.0.0");
+        world.Repo.CommitAndPush("v1");
+        var services = new JsonObject
+        {
+            ["app"] = new JsonObject
+            {
+                ["Repository"] = world.Repo.Bare, ["GitHubRepository"] = "acme/filmtrip", ["Subdirectory"] = "app", ["Root"] = world.Root,
+                ["Build"] = new JsonArray([
+                    new JsonObject { ["Run"] = new JsonArray("npm", "ci", "--no-audit", "--no-fund", "--offline"), ["SkipWhenDependenciesUnchanged"] = true },
+                    .. steps.Select(step => new JsonArray([.. step.Select(a => (JsonNode)a)])),
+                ]),
+            },
+        };
+        world.Daemon = await Daemon.StartAsync(Daemon.Config(world.DataDirectory, services), world._temp.Combine("hook.json"));
+        return world;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Daemon is not null) await Daemon.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    /// <summary>Makes app/ depend on tiny-dep <paramref name="version"/> (a packed tarball) with a fresh lockfile.</summary>
+    public void UseTinyDependency(string version)
+    {
+        var package = _temp.Combine($"tiny-dep-{version}");
+        Directory.CreateDirectory(package);
+        File.WriteAllText(Path.Combine(package, "package.json"), $$"""{ "name": "tiny-dep", "version": "{{version}}", "main": "index.js" }""");
+        File.WriteAllText(Path.Combine(package, "index.js"), $"module.exports = 'tiny {version}';");
+        Run(package, "npm", "pack", "--silent", "--pack-destination", Path.Combine(Repo.WorkTree, "app"));
+        Repo.Write("app/package.json", $$"""{ "name": "app", "version": "1.0.0", "private": true, "dependencies": { "tiny-dep": "file:tiny-dep-{{version}}.tgz" } }""");
+        foreach (var old in Directory.GetFiles(Path.Combine(Repo.WorkTree, "app"), "tiny-dep-*.tgz").Where(f => !f.EndsWith($"{version}.tgz")))
+            File.Delete(old);
+        File.Delete(Path.Combine(Repo.WorkTree, "app", "package-lock.json"));
+        Run(Path.Combine(Repo.WorkTree, "app"), "npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--offline");
+    }
+
+    /// <summary>Commits, pushes and waits for the deploy to end in <paramref name="state"/>.</summary>
+    public async Task<JsonNode> DeployAsync(string message, string state = "succeeded")
+    {
+        var deploys = await Daemon.PushAsync("acme/filmtrip", Repo.CommitAndPush(message));
+        var deploy = await Daemon.WaitForDeployAsync(deploys["app"]);
+        DeployAssert.State(state, deploy);
+        return deploy;
+    }
+
+    public static List<string> Steps(JsonNode deploy) => deploy["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+
+    /// <summary>The release directory <c>current</c> points at.</summary>
+    public string LiveRelease() => Path.Combine(Root, new FileInfo(Path.Combine(Root, "current")).LinkTarget!);
+
+    public static string Inode(string path) => Run(Path.GetDirectoryName(path)!, "stat", "-L", "-c", "%i", path).Trim();
+
+    public static string Run(string directory, string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error.Result}");
+        return output.Result;
+    }
+}
