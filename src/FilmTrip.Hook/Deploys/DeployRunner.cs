@@ -27,13 +27,15 @@ internal sealed partial class DeployRunner(
         var service = _options.Services[deploy.Service];
         var layout = new ReleaseLayout(service.Root);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Service"] = deploy.Service, ["DeployId"] = deploy.Id });
-        using var log = new DeployLog(deploy.LogPath, time);
+        using var log = new DeployLog(deploy.LogPath, time, _options.MaxDeployLogBytes);
         log.Write($"deploy {deploy.Id}: {deploy.Trigger} of {deploy.Service} at {deploy.Commit}");
 
         using (await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken))
             await RunLockedAsync(deploy, service, layout, log, cancellationToken);
         // Deleting pruned or failed releases (whole node_modules trees) takes seconds: never while holding the lock.
-        layout.EmptyTrash();
+        // The deploy has finished: what cannot be deleted now is logged and left for the next run, never its state.
+        foreach (var failure in layout.EmptyTrash())
+            Log.TrashKept(logger, failure);
     }
 
     private async Task RunLockedAsync(DeployRecord deploy, ServiceOptions service, ReleaseLayout layout, DeployLog log, CancellationToken cancellationToken)
@@ -131,5 +133,8 @@ internal sealed partial class DeployRunner(
 
         [LoggerMessage(3002, LogLevel.Information, "Deploy finished: {State} {Error}")]
         public static partial void Finished(ILogger logger, DeployState state, string? error);
+
+        [LoggerMessage(3003, LogLevel.Warning, "Could not empty the trash, left for the next deploy: {Failure}")]
+        public static partial void TrashKept(ILogger logger, string failure);
     }
 }

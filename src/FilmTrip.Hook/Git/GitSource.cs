@@ -36,9 +36,17 @@ public sealed class GitTransientException(string message, Exception inner) : Exc
 /// <summary>A failure a retry cannot cure (bad commit, missing subdirectory, broken cache).</summary>
 public sealed class GitPermanentException(string message, Exception? inner = null) : Exception(message, inner);
 
-internal sealed class LibGit2Source(string dataDirectory) : IGitSource
+internal sealed class LibGit2Source : IGitSource
 {
     private const string Remote = "origin";
+    private readonly string dataDirectory;
+
+    /// <summary><paramref name="stallTimeout"/>: a fetch that receives nothing for this long fails (libgit2-wide, see <see cref="NetworkTimeouts"/>).</summary>
+    public LibGit2Source(string dataDirectory, TimeSpan stallTimeout)
+    {
+        this.dataDirectory = dataDirectory;
+        NetworkTimeouts.Set(stallTimeout);
+    }
 
     // One cache repository may serve several services (backend and frontend of one repo): serialize access to it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new();
