@@ -81,7 +81,8 @@ public sealed class DeployLog : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Writes what is held back: how much was cut, then the last lines. Later lines are held back again.</summary>
+    public void Flush()
     {
         lock (_gate)
         {
@@ -89,7 +90,13 @@ public sealed class DeployLog : IDisposable
                 _writer.WriteLine($"... {_cutBytes:N0} bytes ({_cutLines:N0} lines) cut ...");
             foreach (var (line, _) in _tail) _writer.WriteLine(line);
             _tail.Clear();
-            _writer.Dispose();
+            _tailBytes = _cutBytes = _cutLines = 0;
         }
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        lock (_gate) _writer.Dispose();
     }
 }
