@@ -33,7 +33,15 @@ internal sealed partial class DeployRunner(
         using (await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken))
             await RunLockedAsync(deploy, service, layout, log, cancellationToken);
         // Deleting pruned or failed releases (whole node_modules trees) takes seconds: never while holding the lock.
-        // The deploy has finished: what cannot be deleted now is logged and left for the next run, never its state.
+        EmptyTrash(layout);
+    }
+
+    /// <summary>
+    /// Deletes what prunes and failed deploys set aside. Runs after a deploy has finished, so it never throws: what
+    /// cannot be deleted is logged and left for the next run, and the deploy keeps its state (issue #11).
+    /// </summary>
+    internal void EmptyTrash(ReleaseLayout layout)
+    {
         foreach (var failure in layout.EmptyTrash())
             Log.TrashKept(logger, failure);
     }
