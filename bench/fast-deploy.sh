@@ -107,7 +107,7 @@ curl -fs -m 1 "http://127.0.0.1:$hook_port/healthz" >/dev/null || { echo "the da
 mkdir -p "$repo/bench/results"
 out="$repo/bench/results/fast-deploy-$(date -u +%Y%m%dT%H%M%SZ).json"
 node "$repo/bench/fast/bench.mjs" \
-  --api "http://127.0.0.1:$hook_port" --secret-file "$work/webhook-secret" --clone "$work/clone" --bare "$work/filmtrip.git" \
+  --api "http://127.0.0.1:$hook_port" --secret-file "$work/webhook-secret" --token-file "$work/api-token" --clone "$work/clone" --bare "$work/filmtrip.git" \
   --pm2 "$pm2" --pm2-app filmtrip-express-backend --backend-url "http://127.0.0.1:$backend_port" \
   --frontend-root "$work/srv/frontend" --payload "$repo/samples/github-payloads/push/with-new-branch.payload.json" \
   --rounds "$ROUNDS" --out "$out" &

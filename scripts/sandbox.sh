@@ -154,11 +154,11 @@ push() {
 # Follows one deploy, printing each step as it finishes, until it ends.
 follow() {
   local id="$1"
-  node - "$api" "$id" <<'JS'
-const [api, id] = process.argv.slice(2);
+  node - "$api" "$id" "$token" <<'JS'
+const [api, id, token] = process.argv.slice(2);
 let shown = 0;
 (async function poll() {
-  const d = await (await fetch(`${api}/deploys/${id}`)).json();
+  const d = await (await fetch(`${api}/deploys/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
   for (const s of d.steps.slice(shown)) console.log(`  ${d.deploy.service.padEnd(18)} ${s.succeeded ? 'ok  ' : 'FAIL'} ${s.name.padEnd(40)} ${s.durationSeconds.toFixed(2)}s`);
   shown = d.steps.length;
   if (['queued', 'running'].includes(d.deploy.state)) return setTimeout(poll, 200);
@@ -191,7 +191,7 @@ say "The new version is serving"
 serving
 
 say "GET /status"
-curl -fsS "$api/status" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s),null,2)))'
+curl -fsS -H "Authorization: Bearer $token" "$api/status" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s),null,2)))'
 
 say "filmtrip-hook status (the operator CLI, same API)"
 dotnet "$daemon_dll" status --config "$sandbox/hook.json" --url "$api"

@@ -10,11 +10,13 @@ import { parseArgs } from 'node:util';
 
 const { values: opt } = parseArgs({
   options: Object.fromEntries(
-    ['api', 'secret-file', 'clone', 'bare', 'pm2', 'pm2-app', 'backend-url', 'frontend-root', 'payload', 'rounds', 'out']
+    ['api', 'secret-file', 'token-file', 'clone', 'bare', 'pm2', 'pm2-app', 'backend-url', 'frontend-root', 'payload', 'rounds', 'out']
       .map((k) => [k, { type: 'string' }])),
 });
 const rounds = Number(opt.rounds ?? 3);
 const secret = readFileSync(opt['secret-file'], 'utf8');
+// GET /deploys needs the API token (Hook:RequireTokenForStatus defaults to true).
+const token = readFileSync(opt['token-file'], 'utf8').trim();
 const DEPLOY_DEADLINE_MS = 300_000;
 const POLL_MS = 100;
 
@@ -73,7 +75,7 @@ async function sendWebhook(sha) {
 async function follow(id) {
   const end = Date.now() + DEPLOY_DEADLINE_MS;
   for (;;) {
-    const d = await (await fetch(`${opt.api}/deploys/${id}`, { signal: AbortSignal.timeout(10_000) })).json();
+    const d = await (await fetch(`${opt.api}/deploys/${id}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) })).json();
     if (!['queued', 'running'].includes(d.deploy.state)) return { detail: d, seenAt: performance.now() };
     if (Date.now() > end) throw new Error(`deploy ${id} still ${d.deploy.state} after ${DEPLOY_DEADLINE_MS / 1000}s`);
     await sleep(POLL_MS);

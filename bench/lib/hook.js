@@ -62,7 +62,7 @@ async function stopDaemon(child, signal = 'SIGTERM') {
   fs.rmSync(child.pidPath, { force: true });
 }
 
-/** The daemon's HTTP API at url: pushes signed with secret, rollbacks with the bearer token. */
+/** The daemon's HTTP API at url: pushes signed with secret, rollbacks and reads with the bearer token. */
 function hookClient({ url, secret, token, payloadPath }) {
   const pushTemplate = JSON.parse(fs.readFileSync(payloadPath, 'utf8'));
   async function push(sha, repository) {
@@ -81,7 +81,7 @@ function hookClient({ url, secret, token, payloadPath }) {
     if (r.status !== 202) throw new Error(`rollback answered ${r.status}: ${r.text}`);
     return JSON.parse(r.text).deploys[0].deployId;
   }
-  const getJson = async (p) => JSON.parse((await request('GET', `${url}${p}`)).text);
+  const getJson = async (p) => JSON.parse((await request('GET', `${url}${p}`, undefined, { Authorization: `Bearer ${token}` })).text);
   const deployOf = (id) => getJson(`/deploys/${id}`);
   const waitDeploy = (id, ms = 180000) =>
     until(async () => { const d = await deployOf(id); return ['queued', 'running'].includes(d.deploy.state) ? null : d; }, ms, `deploy ${id}`);

@@ -13,11 +13,17 @@ public sealed class HookOptions
     public string ApiToken { get; set; } = "";
     public string? ApiTokenFile { get; set; }
 
-    /// <summary>When true the GET endpoints need the bearer token as well.</summary>
-    public bool RequireTokenForStatus { get; set; }
+    /// <summary>When true (the default) the GET endpoints need the bearer token as well: build logs are not for every local user.</summary>
+    public bool RequireTokenForStatus { get; set; } = true;
 
     /// <summary>How many X-GitHub-Delivery ids are remembered for duplicate detection.</summary>
     public int RememberedDeliveries { get; set; } = 10_000;
+
+    /// <summary>Cap of one deploy's log file; past it the log keeps its head and its last lines (<see cref="Deploys.DeployLog"/>).</summary>
+    public long MaxDeployLogBytes { get; set; } = 10L << 20;
+
+    /// <summary>A git fetch that receives nothing for this long fails as a network error (libgit2's server timeout: process-wide).</summary>
+    public TimeSpan FetchStallTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     public Dictionary<string, ServiceOptions> Services { get; set; } = new(StringComparer.Ordinal);
 

@@ -32,6 +32,7 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
             yield return "Hook:RememberedDeliveries: must be at least 100";
         if (o.Services.Count == 0)
             yield return "Hook:Services: no service is configured";
+        foreach (var p in BoundsProblems(o)) yield return p;
 
         foreach (var (name, s) in o.Services)
             foreach (var p in ServiceProblems($"Hook:Services:{name}", name, s))
@@ -103,6 +104,14 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
             yield return $"{key}:HealthCheck: is required for a pm2 service (pm2 reload exits 0 even when the new code crashes)";
         }
         foreach (var p in StrategyValidator.Problems(key, s)) yield return p;
+    }
+
+    private static IEnumerable<string> BoundsProblems(HookOptions o)
+    {
+        if (o.MaxDeployLogBytes < Deploys.DeployLog.MinimumCap)
+            yield return $"Hook:MaxDeployLogBytes: is {o.MaxDeployLogBytes}, must be at least {Deploys.DeployLog.MinimumCap} (64 KiB) bytes";
+        if (o.FetchStallTimeout < TimeSpan.FromSeconds(1) || o.FetchStallTimeout > TimeSpan.FromHours(1))
+            yield return $"Hook:FetchStallTimeout: is {o.FetchStallTimeout}, must be between 00:00:01 and 01:00:00";
     }
 
     private static IEnumerable<string> CrossServiceProblems(HookOptions o)

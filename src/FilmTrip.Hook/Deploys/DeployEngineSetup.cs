@@ -13,7 +13,11 @@ public static class DeployEngineSetup
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new HistoryStore(sp.GetRequiredService<IOptions<HookOptions>>().Value.DataDirectory));
-        services.AddSingleton<IGitSource>(sp => new LibGit2Source(sp.GetRequiredService<IOptions<HookOptions>>().Value.DataDirectory));
+        services.AddSingleton<IGitSource>(sp =>
+        {
+            var hook = sp.GetRequiredService<IOptions<HookOptions>>().Value;
+            return new LibGit2Source(hook.DataDirectory, hook.FetchStallTimeout);
+        });
         services.AddSingleton<ICommandRunner, CliWrapCommandRunner>();
         services.AddSingleton<Pm2Client>();
         services.AddHttpClient(HealthGate.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -27,13 +27,23 @@ internal sealed partial class DeployRunner(
         var service = _options.Services[deploy.Service];
         var layout = new ReleaseLayout(service.Root);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Service"] = deploy.Service, ["DeployId"] = deploy.Id });
-        using var log = new DeployLog(deploy.LogPath, time);
+        using var log = new DeployLog(deploy.LogPath, time, _options.MaxDeployLogBytes);
         log.Write($"deploy {deploy.Id}: {deploy.Trigger} of {deploy.Service} at {deploy.Commit}");
 
         using (await ServiceLock.AcquireAsync(_options.DataDirectory, deploy.Service, log.Write, cancellationToken))
             await RunLockedAsync(deploy, service, layout, log, cancellationToken);
         // Deleting pruned or failed releases (whole node_modules trees) takes seconds: never while holding the lock.
-        layout.EmptyTrash();
+        EmptyTrash(layout);
+    }
+
+    /// <summary>
+    /// Deletes what prunes and failed deploys set aside. Runs after a deploy has finished, so it never throws: what
+    /// cannot be deleted is logged and left for the next run, and the deploy keeps its state (issue #11).
+    /// </summary>
+    internal void EmptyTrash(ReleaseLayout layout)
+    {
+        foreach (var failure in layout.EmptyTrash())
+            Log.TrashKept(logger, failure);
     }
 
     private async Task RunLockedAsync(DeployRecord deploy, ServiceOptions service, ReleaseLayout layout, DeployLog log, CancellationToken cancellationToken)
@@ -50,8 +60,10 @@ internal sealed partial class DeployRunner(
 
         var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous, PreviousCommit = previousCommit };
         var (state, error) = await RunStepsAsync(run, cancellationToken);
-        history.Finish(deploy.Id, state, time.GetUtcNow(), error);
+        // The log is complete before the state is final: a reader that sees the end state reads the whole log.
         log.Write($"deploy {deploy.Id} finished: {HistoryStore.StateName(state)}{(error is null ? "" : ": " + error)}");
+        log.Flush();
+        history.Finish(deploy.Id, state, time.GetUtcNow(), error);
         Log.Finished(logger, state, error);
     }
 
@@ -131,5 +143,8 @@ internal sealed partial class DeployRunner(
 
         [LoggerMessage(3002, LogLevel.Information, "Deploy finished: {State} {Error}")]
         public static partial void Finished(ILogger logger, DeployState state, string? error);
+
+        [LoggerMessage(3003, LogLevel.Warning, "Could not empty the trash, left for the next deploy: {Failure}")]
+        public static partial void TrashKept(ILogger logger, string failure);
     }
 }

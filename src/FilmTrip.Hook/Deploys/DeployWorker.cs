@@ -69,7 +69,7 @@ internal sealed partial class DeployWorker(
         var layout = new ReleaseLayout(settings.Root);
         foreach (var deploy in interrupted)
         {
-            using var log = new DeployLog(deploy.LogPath, time);
+            using var log = new DeployLog(deploy.LogPath, time, options.Value.MaxDeployLogBytes);
             string detail;
             using (await ServiceLock.AcquireAsync(options.Value.DataDirectory, service, log.Write, cancellationToken))
             {
@@ -89,11 +89,12 @@ internal sealed partial class DeployWorker(
                 {
                     detail = $"{Stopped}; recovery failed: {e.Message}";
                 }
-                history.Finish(deploy.Id, DeployState.Interrupted, time.GetUtcNow(), detail);
                 log.Write($"deploy {deploy.Id} finished: interrupted: {detail}");
+                log.Flush(); // complete before the state is final, as in DeployRunner
+                history.Finish(deploy.Id, DeployState.Interrupted, time.GetUtcNow(), detail);
                 Log.Recovered(logger, service, deploy.Id, detail);
             }
-            layout.EmptyTrash();
+            runner.EmptyTrash(layout);
         }
     }
 

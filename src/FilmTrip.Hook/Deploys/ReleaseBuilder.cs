@@ -120,7 +120,8 @@ internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Mo
 
     private async Task<int?> RunStepAsync(DeployRun run, string release, BuildStep step, ReusedModules? reused, CancellationToken cancellationToken)
     {
-        var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment, run.Service.StepTimeout);
+        var spec = new CommandSpec(step.Run[0], step.Run[1..], run.Layout.PathOf(release), run.ChildEnvironment, run.Service.StepTimeout)
+            { MaxLineBytes = OutputLines.MaxLineBytes };
         var result = await commands.RunAsync(reused?.Isolate(spec) ?? spec, run.Log.Write, cancellationToken);
         if (result.TimedOut)
             throw new DeployFailedException($"build step '{step}' timed out after {run.Service.StepTimeout}", result.ExitCode);

@@ -94,21 +94,26 @@ public sealed partial class ReleaseLayout(string root)
         Directory.Move(path, Path.Combine(TrashDirectory, $"{releaseId}-{Guid.NewGuid():N}"));
     }
 
-    /// <summary>Removes what <see cref="Delete"/> set aside, including what a crash left there.</summary>
-    public void EmptyTrash()
+    /// <summary>
+    /// Removes what <see cref="Delete"/> set aside, including what a crash left there. Never throws: what cannot be
+    /// removed stays for the next run, and each such entry comes back as "path: reason" for the caller to log.
+    /// </summary>
+    public IReadOnlyList<string> EmptyTrash()
     {
-        if (!Directory.Exists(TrashDirectory)) return;
-        foreach (var directory in Directory.EnumerateDirectories(TrashDirectory))
-            RemoveTree(directory);
-    }
-
-    private static void RemoveTree(string path)
-    {
-        // Build output can be read-only (npm caches do this); make it writable so the delete cannot half-fail.
-        foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
-            if (entry.LinkTarget is null && entry is DirectoryInfo dir)
-                dir.UnixFileMode |= UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.Delete(path, recursive: true);
+        if (!Directory.Exists(TrashDirectory)) return [];
+        var failures = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(TrashDirectory))
+        {
+            try
+            {
+                TreeRemover.Remove(entry);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"{entry}: {e.Message}");
+            }
+        }
+        return failures;
     }
 
     [GeneratedRegex("^[0-9]{14}-[0-9a-f]{12}\\z")]

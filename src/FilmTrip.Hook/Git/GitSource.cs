@@ -36,9 +36,19 @@ public sealed class GitTransientException(string message, Exception inner) : Exc
 /// <summary>A failure a retry cannot cure (bad commit, missing subdirectory, broken cache).</summary>
 public sealed class GitPermanentException(string message, Exception? inner = null) : Exception(message, inner);
 
-internal sealed class LibGit2Source(string dataDirectory) : IGitSource
+internal sealed class LibGit2Source : IGitSource
 {
     private const string Remote = "origin";
+    private readonly string dataDirectory;
+    private readonly TimeSpan stallTimeout;
+
+    /// <summary><paramref name="stallTimeout"/>: a fetch that receives nothing for this long fails (libgit2-wide, see <see cref="NetworkTimeouts"/>).</summary>
+    public LibGit2Source(string dataDirectory, TimeSpan stallTimeout)
+    {
+        this.dataDirectory = dataDirectory;
+        this.stallTimeout = stallTimeout;
+        NetworkTimeouts.Set(stallTimeout);
+    }
 
     // One cache repository may serve several services (backend and frontend of one repo): serialize access to it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new();
@@ -68,6 +78,7 @@ internal sealed class LibGit2Source(string dataDirectory) : IGitSource
                 CredentialsProvider = CredentialsFor(service),
             };
             var refSpec = $"+refs/heads/{service.Branch}:{TrackingRef(service)}";
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 Commands.Fetch(repo, Remote, [refSpec], options, logMessage: null);
@@ -78,7 +89,10 @@ internal sealed class LibGit2Source(string dataDirectory) : IGitSource
             }
             catch (LibGit2SharpException e) when (e is not (NotFoundException or AmbiguousSpecificationException))
             {
-                throw new GitTransientException($"fetching {Redact(service.Repository)} failed: {e.Message}", e);
+                // libgit2 gives a timeout no exception type of its own: say which setting may have ended a long attempt.
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                var hint = elapsed >= stallTimeout ? $" (after {elapsed.TotalSeconds:0.0} s; Hook:FetchStallTimeout is {stallTimeout})" : "";
+                throw new GitTransientException($"fetching {Redact(service.Repository)} failed: {e.Message}{hint}", e);
             }
 
             return repo.Refs[TrackingRef(service)]?.TargetIdentifier

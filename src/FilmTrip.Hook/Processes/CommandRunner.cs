@@ -11,6 +11,12 @@ public sealed record CommandSpec(
     IReadOnlyDictionary<string, string> Environment,
     TimeSpan Timeout)
 {
+    /// <summary>
+    /// Longer output lines are cut (and only this much of one is ever held in memory). The default fits any
+    /// machine-readable output (pm2 jlist is one JSON line); build steps use <see cref="OutputLines.MaxLineBytes"/>.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = 16 << 20;
+
     public override string ToString() => string.Join(' ', [Executable, .. Arguments]);
 }
 
@@ -41,8 +47,8 @@ internal sealed class CliWrapCommandRunner : ICommandRunner
             .WithWorkingDirectory(spec.WorkingDirectory)
             .WithEnvironmentVariables(IsolatedEnvironment(spec.Environment))
             .WithStandardInputPipe(PipeSource.Null)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(output))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(errorOutput ?? output))
+            .WithStandardOutputPipe(OutputLines.To(output, spec.MaxLineBytes))
+            .WithStandardErrorPipe(OutputLines.To(errorOutput ?? output, spec.MaxLineBytes))
             .WithValidation(CommandResultValidation.None);
         try
         {

@@ -60,17 +60,17 @@ public static partial class StatusEndpoints
         return TypedResults.Ok(new DeployList(history.List(service, parsed, limit ?? 20).Select(DeploySummary.Of).ToList()));
     }
 
-    internal static IResult GetDeploy(string id, string? log, HistoryStore history)
+    internal static IResult GetDeploy(string id, string? log, HistoryStore history, IOptions<HookOptions> options)
     {
         if (!DeployId().IsMatch(id) || history.Get(id) is not { } deploy)
             return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'");
         if (log == "full")
-            return File.Exists(deploy.LogPath)
-                ? TypedResults.PhysicalFile(deploy.LogPath, "text/plain; charset=utf-8")
+            return DeployLogReader.OpenEnd(deploy.LogPath, options.Value.MaxDeployLogBytes) is { } stream
+                ? TypedResults.Stream(stream, "text/plain; charset=utf-8")
                 : TypedResults.Text("", "text/plain; charset=utf-8");
         var steps = history.Steps(id)
             .Select(s => new StepView(s.Name, s.StartedAt, s.Duration.TotalSeconds, s.ExitCode, s.Succeeded, s.Detail)).ToList();
-        return TypedResults.Ok(new DeployDetail(DeploySummary.Of(deploy), steps, DeployLog.Tail(deploy.LogPath, 200)));
+        return TypedResults.Ok(new DeployDetail(DeploySummary.Of(deploy), steps, DeployLogReader.Tail(deploy.LogPath, 200)));
     }
 
     internal static async Task<IResult> RollbackAsync(HttpRequest request, IOptions<HookOptions> options, RollbackPlanner planner)

@@ -60,7 +60,7 @@ public sealed class StatusTests : IAsyncLifetime
         Assert.Equal(0, steps.Single(s => s!["name"]!.GetValue<string>().StartsWith("build:"))!["exitCode"]!.GetValue<int>());
         Assert.Contains(deploy["logTail"]!.AsArray(), l => l!.GetValue<string>().Contains("==> switch"));
 
-        var full = await Daemon.Http.GetAsync($"/deploys/{id}?log=full");
+        var full = await Daemon.GetAsync($"/deploys/{id}?log=full");
         Assert.Equal("text/plain", full.Content.Headers.ContentType!.MediaType);
         Assert.Contains("finished: succeeded", await full.Content.ReadAsStringAsync());
     }
@@ -75,7 +75,7 @@ public sealed class StatusTests : IAsyncLifetime
     [InlineData("/deploys?state=exploded", 400)]
     public async Task Bad_status_queries_get_a_problem(string path, int status)
     {
-        var response = await Daemon.Http.GetAsync(path);
+        var response = await Daemon.GetAsync(path);
 
         Assert.Equal((HttpStatusCode)status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -100,22 +100,46 @@ public sealed class StatusTokenTests : IAsyncLifetime
 {
     private StaticWorld _world = null!;
 
-    public async Task InitializeAsync() =>
-        _world = await StaticWorld.StartAsync(configure: c => c["Hook"]!["RequireTokenForStatus"] = true);
+    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync();
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
-    public async Task RequireTokenForStatus_makes_reads_need_the_token()
+    public async Task Reads_need_the_token_by_default()
     {
-        var anonymous = await _world.Daemon.Http.GetAsync("/status");
-        var request = new HttpRequestMessage(HttpMethod.Get, "/status");
-        request.Headers.Authorization = new("Bearer", Daemon.Token);
-        var authorized = await _world.Daemon.Http.SendAsync(request);
+        var id = (await _world.PushAsync(_world.Repo.Head()))["web"];
 
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(HttpStatusCode.OK, authorized.StatusCode);
-        Assert.Equal(200, (int)(await _world.Daemon.Http.GetAsync("/healthz")).StatusCode);
+        foreach (var path in new[] { "/status", "/status/web", "/deploys", $"/deploys/{id}", $"/deploys/{id}?log=full" })
+        {
+            var anonymous = await _world.Daemon.GetAsync(path, token: null);
+            var wrong = await _world.Daemon.GetAsync(path, token: "not-the-token");
+            var authorized = await _world.Daemon.GetAsync(path);
+
+            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} without a token: {anonymous.StatusCode}");
+            Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType!.MediaType);
+            Assert.True(wrong.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} with a wrong token: {wrong.StatusCode}");
+            Assert.True(authorized.StatusCode == HttpStatusCode.OK, $"GET {path} with the token: {authorized.StatusCode}");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _world.Daemon.Http.GetAsync("/healthz")).StatusCode);
+    }
+}
+
+public sealed class OpenStatusTests : IAsyncLifetime
+{
+    private StaticWorld _world = null!;
+
+    public async Task InitializeAsync() =>
+        _world = await StaticWorld.StartAsync(configure: c => c["Hook"]!["RequireTokenForStatus"] = false);
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task RequireTokenForStatus_false_opens_reads_but_not_writes()
+    {
+        var status = await _world.Daemon.GetAsync("/status", token: null);
+        var rollback = await _world.Daemon.RollbackAsync(new { commit = _world.Repo.Head() }, token: null);
+
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, rollback.StatusCode);
     }
 }

@@ -151,8 +151,20 @@ public sealed class Daemon : IAsyncDisposable
         return deploys.ToDictionary(d => d!["service"]!.GetValue<string>(), d => d!["deployId"]!.GetValue<string>());
     }
 
-    public async Task<JsonNode> GetJsonAsync(string path) =>
-        JsonNode.Parse(await Http.GetStringAsync(path))!;
+    /// <summary>A GET with the API token, which reads need by default; <paramref name="token"/> null sends none.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, string? token = Token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return Http.SendAsync(request);
+    }
+
+    public async Task<JsonNode> GetJsonAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
 
     /// <summary>Waits until the deploy reaches a final state and returns it.</summary>
     public async Task<JsonNode> WaitForDeployAsync(string deployId, TimeSpan? timeout = null) =>
