@@ -35,7 +35,8 @@ public sealed class LoadThroughNginx : IAsyncDisposable
     public void AssertNoFailureAndOnly(params string[] bodies)
     {
         Assert.True(Total > 0, "the load sent requests");
-        Assert.True(Failures.IsEmpty, $"{Failures.Count} of {Total} requests failed: {string.Join(" | ", Failures.Take(5))}");
+        Assert.True(Failures.IsEmpty,
+            $"{Failures.Count} of {Total} requests failed ({RetriedAfterReset} more were sent again after a reset): {string.Join(" | ", Failures.Take(5))}");
         Assert.Equal(bodies.Order(StringComparer.Ordinal), Bodies.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -52,13 +53,9 @@ public sealed class LoadThroughNginx : IAsyncDisposable
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (!keepAlive) request.Headers.ConnectionClose = true;
-                // Not the stop token: a request once sent must finish, or it would be a failure we caused.
-                using var response = await _http.SendAsync(request);
-                var body = (await response.Content.ReadAsStringAsync()).Trim();
-                if (response.IsSuccessStatusCode) Bodies.AddOrUpdate(body, 1, (_, n) => n + 1);
-                else Failures.Enqueue($"HTTP {(int)response.StatusCode}: {body}");
+                var (status, body) = await GetAsync(url, keepAlive);
+                if (status is >= 200 and < 300) Bodies.AddOrUpdate(body, 1, (_, n) => n + 1);
+                else Failures.Enqueue($"HTTP {status}: {body}");
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -67,6 +64,39 @@ public sealed class LoadThroughNginx : IAsyncDisposable
             Interlocked.Increment(ref _total);
         }
     }
+
+    /// <summary>
+    /// Requests whose connection nginx reset and that this client then sent again, as a browser does for an idempotent
+    /// request (RFC 9110 §9.2.2). nginx resets a connection it had accepted but not read yet, or an idle keep-alive
+    /// one whose next request is in flight, when an old worker shuts down at a reload: a BlueGreen switch is a reload.
+    /// Counted, never hidden: an HTTP error or a timeout is a failure at once, and a second reset is a failure too.
+    /// </summary>
+    public long RetriedAfterReset => Interlocked.Read(ref _retried);
+    private long _retried;
+
+    private async Task<(int Status, string Body)> GetAsync(Uri url, bool keepAlive)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (!keepAlive) request.Headers.ConnectionClose = true;
+                // Not the stop token: a request once sent must finish, or it would be a failure we caused.
+                using var response = await _http.SendAsync(request);
+                return ((int)response.StatusCode, (await response.Content.ReadAsStringAsync()).Trim());
+            }
+            catch (HttpRequestException e) when (attempt == 1 && IsReset(e))
+            {
+                Interlocked.Increment(ref _retried);
+            }
+        }
+    }
+
+    private static bool IsReset(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ResponseEnded
+        || (e.InnerException is IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset } })
+        || e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset };
 
     public async ValueTask DisposeAsync()
     {
