@@ -24,8 +24,18 @@ if [ "${1:-}" != "--inside" ]; then
 fi
 shift
 
+# The unit and the seccomp script may live under /tmp (a clone there): keep copies before /tmp is replaced.
+unit_text="$(cat "$unit")"
+seccomp_text="$(cat "$here/unit-limits-seccomp.py")"
+
 # PrivateTmp= and PrivateDevices=: a fresh /tmp, and a /dev with only the harmless pseudo-devices.
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+mkdir -m 700 /tmp/.unit-limits
+printf '%s\n' "$unit_text" > /tmp/.unit-limits/filmtrip-hook.service
+printf '%s\n' "$seccomp_text" > /tmp/.unit-limits/unit-limits-seccomp.py
+chmod 644 /tmp/.unit-limits/*
+chmod 711 /tmp/.unit-limits
+unit=/tmp/.unit-limits/filmtrip-hook.service
 mkdir /tmp/.dev && mount -t tmpfs -o mode=755,nosuid,noexec tmpfs /tmp/.dev
 for device in null zero full random urandom tty; do touch "/tmp/.dev/$device"; mount --bind "/dev/$device" "/tmp/.dev/$device"; done
 mkdir /tmp/.dev/pts /tmp/.dev/shm
@@ -55,4 +65,4 @@ umask "$(setting UMask)"
 user=()
 [ -n "${UNIT_LIMITS_USER:-}" ] && user=(--reuid="$(id -u "$UNIT_LIMITS_USER")" --regid="$(id -g "$UNIT_LIMITS_USER")" --clear-groups)
 exec setpriv "${user[@]}" --no-new-privs --bounding-set=-all --inh-caps=-all --ambient-caps=-all -- \
-  /usr/bin/python3 "$here/unit-limits-seccomp.py" "$unit" -- "$@"
+  /usr/bin/python3 /tmp/.unit-limits/unit-limits-seccomp.py "$unit" -- "$@"
