@@ -87,8 +87,10 @@ internal sealed class DeployRun(DeployRecord record, ServiceOptions service, Rel
     private IReadOnlyDictionary<string, string>? _childEnvironment;
 
     /// <summary>How this deploy talks to pm2, or null for a service without pm2.</summary>
-    public Pm2Context? Pm2Context => Service.Pm2 is { } pm2
-        ? _pm2Context ??= new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, ChildEnvironment), pm2.App, Layout.Root, ChildEnvironment)
-        : null;
+    public Pm2Context? Pm2Context => _pm2Context ??= Pm2ContextOf(Service, ChildEnvironment);
     private Pm2Context? _pm2Context;
+
+    /// <summary>How a service talks to pm2 (its app, PM2_HOME, working directory and environment), or null without pm2.</summary>
+    public static Pm2Context? Pm2ContextOf(ServiceOptions service, IReadOnlyDictionary<string, string> environment) =>
+        service.Pm2 is { } pm2 ? new Pm2Context(pm2.Executable, Pm2Client.HomeOf(pm2, environment), pm2.App, service.Root, environment) : null;
 }

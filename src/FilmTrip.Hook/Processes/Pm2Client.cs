@@ -76,6 +76,13 @@ public sealed class Pm2Client(ICommandRunner runner)
     public Task<CommandResult> DeleteAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
         RunAsync(context, ["delete", context.App], context.WorkingDirectory, log, cancellationToken);
 
+    /// <summary>Deletes the app when pm2 knows it; nothing (and no "not found" error in the log) when it does not.</summary>
+    public async Task DeleteIfPresentAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken)
+    {
+        if ((await ListAsync(context, cancellationToken)).Count > 0)
+            await DeleteAsync(context, log, cancellationToken);
+    }
+
     private Task<CommandResult> RunAsync(Pm2Context context, string[] arguments, string workingDirectory, Action<string> log, CancellationToken cancellationToken,
         Action<string>? errorLog = null)
     {

@@ -142,8 +142,7 @@ internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxU
     private async Task StopAsync(DeployRun run, Color color, CancellationToken cancellationToken)
     {
         warm.Cancel(run.Record.Service, color);
-        if ((await pm2.ListAsync(color.App, cancellationToken)).Count > 0)
-            await pm2.DeleteAsync(color.App, run.Log.Write, cancellationToken);
+        await pm2.DeleteIfPresentAsync(color.App, run.Log.Write, cancellationToken);
         history.SetColor(run.Record.Service, color.Name, null, time.GetUtcNow());
     }
 }

@@ -26,8 +26,7 @@ internal sealed record Colors(Color Blue, Color Green, int? LivePort, IReadOnlyD
     public static Colors Of(DeployRun run, IReadOnlyDictionary<string, string> running) => Of(run.Service, run.Pm2Context!, running);
 
     public static Colors Of(ServiceOptions settings, IReadOnlyDictionary<string, string> running) =>
-        Of(settings, new Pm2Context(settings.Pm2!.Executable, Pm2Client.HomeOf(settings.Pm2, ChildEnvironment.Of(settings)), settings.Pm2.App,
-            settings.Root, ChildEnvironment.Of(settings)), running);
+        Of(settings, DeployRun.Pm2ContextOf(settings, ChildEnvironment.Of(settings))!, running);
 
     private static Colors Of(ServiceOptions service, Pm2Context app, IReadOnlyDictionary<string, string> running)
     {

@@ -41,7 +41,7 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
 
     public async Task AbandonAsync(DeployRun run, CancellationToken cancellationToken)
     {
-        if (run.Pm2Context is { } app) await DeleteIfRunningAsync(run, PreflightOf(app), cancellationToken);
+        if (run.Pm2Context is { } app) await pm2.DeleteIfPresentAsync(PreflightOf(app), run.Log.Write, cancellationToken);
     }
 
     public void Resume(string service, Configuration.ServiceOptions settings)
@@ -69,7 +69,7 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
         string? unhealthy;
         try
         {
-            await DeleteIfRunningAsync(run, probe, cancellationToken); // left over by a crash
+            await pm2.DeleteIfPresentAsync(probe, run.Log.Write, cancellationToken); // left over by a crash
             var started = await pm2.StartAsAsync(probe, run.Layout.PathOf(release), run.Service.Pm2!.Ecosystem, app.App, port,
                 instances: 1, run.Log.Write, cancellationToken);
             if (!started.Succeeded)
@@ -82,12 +82,6 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
         }
         return unhealthy is null ? null
             : throw new DeployFailedException($"preflight: the new release did not become healthy on spare port {port}, so no live worker was touched: {unhealthy}");
-    }
-
-    private async Task DeleteIfRunningAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
-    {
-        if ((await pm2.ListAsync(app, cancellationToken)).Count > 0)
-            await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
     }
 
     private static Pm2Context PreflightOf(Pm2Context app) => app with { App = app.App + "-preflight" };

@@ -50,8 +50,7 @@ internal sealed partial class WarmColors(Pm2Client pm2, HistoryStore history, IO
                 await Task.Delay(after, time, cancel.Token);
                 using var held = await ServiceLock.AcquireAsync(options.Value.DataDirectory, service, _ => { }, cancel.Token);
                 if (cancel.IsCancellationRequested || !stillIdle()) return;
-                if ((await pm2.ListAsync(app, cancel.Token)).Count > 0)
-                    await pm2.DeleteAsync(app, line => Log.Pm2Output(logger, app.App, line), cancel.Token);
+                await pm2.DeleteIfPresentAsync(app, line => Log.Pm2Output(logger, app.App, line), cancel.Token);
                 retired();
                 Log.Retired(logger, service, app.App);
             }
