@@ -66,11 +66,27 @@ public static partial class StatusEndpoints
             return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'");
         if (log == "full")
             return DeployLogReader.OpenEnd(deploy.LogPath, options.Value.MaxDeployLogBytes) is { } stream
-                ? TypedResults.Stream(stream, "text/plain; charset=utf-8")
+                ? TypedResults.Stream(body => CopyAsOpenedAsync(stream, body), "text/plain; charset=utf-8")
                 : TypedResults.Text("", "text/plain; charset=utf-8");
         var steps = history.Steps(id)
             .Select(s => new StepView(s.Name, s.StartedAt, s.Duration.TotalSeconds, s.ExitCode, s.Succeeded, s.Detail)).ToList();
         return TypedResults.Ok(new DeployDetail(DeploySummary.Of(deploy), steps, DeployLogReader.Tail(deploy.LogPath, 200)));
+    }
+
+    /// <summary>
+    /// The log as it was when opened: a running deploy keeps appending, and a file stream handed to the response
+    /// whole would send more bytes than the Content-Length taken from its length at the start (a 500).
+    /// </summary>
+    private static async Task CopyAsOpenedAsync(Stream log, Stream body)
+    {
+        await using var _ = log;
+        var left = log.Length - log.Position;
+        var buffer = new byte[64 * 1024];
+        while (left > 0 && await log.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left))) is var read and > 0)
+        {
+            await body.WriteAsync(buffer.AsMemory(0, read));
+            left -= read;
+        }
     }
 
     internal static async Task<IResult> RollbackAsync(HttpRequest request, IOptions<HookOptions> options, RollbackPlanner planner)
