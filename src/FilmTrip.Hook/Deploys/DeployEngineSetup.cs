@@ -23,6 +23,7 @@ public static class DeployEngineSetup
         services.AddHttpClient(HealthGate.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero });
         services.AddSingleton<HealthGate>();
+        services.AddSingleton<DeployEvents>();
         services.AddSingleton<DeployQueue>();
         services.AddSingleton<ModulesIsolation>();
         services.AddSingleton<ReleaseBuilder>();

@@ -11,7 +11,7 @@ namespace FilmTrip.Hook.Deploys;
 /// so an accepted push survives a crash; one lane per service then runs them in order: rollbacks first,
 /// then the newest waiting push (older waiting pushes are <c>superseded</c> when a newer one arrives).
 /// </summary>
-public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore history, TimeProvider time)
+public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore history, DeployEvents events, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _signals = new(StringComparer.Ordinal);
 
@@ -22,6 +22,7 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
         var deploys = services.Select(s => NewRecord(s, DeployTrigger.Push, deliveryId, commit, now)).ToList();
         if (!history.AcceptDelivery(deliveryId, now, deploys, options.Value.RememberedDeliveries))
             return null;
+        foreach (var deploy in deploys) events.Queued(deploy);
         foreach (var service in services) Signal(service);
         return deploys;
     }
@@ -31,6 +32,7 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
     {
         var deploy = NewRecord(service, trigger, deliveryId: null, commit, time.GetUtcNow());
         history.Enqueue(deploy);
+        events.Queued(deploy);
         Signal(service);
         return deploy;
     }

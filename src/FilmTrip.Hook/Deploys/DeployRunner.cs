@@ -17,6 +17,7 @@ internal sealed partial class DeployRunner(
     ReleaseBuilder builder,
     ReleaseStrategies strategies,
     GoingBack goingBack,
+    DeployEvents events,
     TimeProvider time,
     ILogger<DeployRunner> logger)
 {
@@ -57,6 +58,7 @@ internal sealed partial class DeployRunner(
             return;
         }
         Log.Started(logger, deploy.Trigger, deploy.Commit);
+        events.Started(deploy.Id);
 
         var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous, PreviousCommit = previousCommit };
         var (state, error) = await RunStepsAsync(run, cancellationToken);
@@ -65,6 +67,7 @@ internal sealed partial class DeployRunner(
         log.Flush();
         history.Finish(deploy.Id, state, time.GetUtcNow(), error);
         Log.Finished(logger, state, error);
+        events.Finished(deploy.Id);
     }
 
     private async Task<(DeployState, string?)> RunStepsAsync(DeployRun run, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal sealed partial class DeployWorker(
     GoingBack goingBack,
     GoLive.ReleaseStrategies strategies,
     HistoryStore history,
+    DeployEvents events,
     TimeProvider time,
     ILogger<DeployWorker> logger) : BackgroundService
 {
@@ -45,6 +46,7 @@ internal sealed partial class DeployWorker(
                         // already finished keeps its state (Finish only moves a running one).
                         Log.LaneError(logger, e, service, deploy.Id);
                         history.FinishIfRunning(deploy.Id, DeployState.Failed, time.GetUtcNow(), $"unexpected error: {e.Message}");
+                        events.Finished(deploy.Id);
                     }
                 }
                 await signal.WaitAsync(stoppingToken);
@@ -93,6 +95,7 @@ internal sealed partial class DeployWorker(
                 log.Flush(); // complete before the state is final, as in DeployRunner
                 history.Finish(deploy.Id, DeployState.Interrupted, time.GetUtcNow(), detail);
                 Log.Recovered(logger, service, deploy.Id, detail);
+                events.Finished(deploy.Id);
             }
             runner.EmptyTrash(layout);
         }
