@@ -64,7 +64,7 @@ function noContractTable(r, add) {
         const x = r[`${name}_${kind}_${ka}`];
         if (!x) continue;
         const strategy = name === 'nc-bg' ? 'BlueGreen' : 'Reload';
-        const result = `${x.state}${x.ok ? '' : ` (WRONG: want ${x.expected}, serving ${x.servedAfter})`}; ${x.failed} / ${x.total} failed, ${x.rps} req/s`;
+        const result = `${x.state}${x.ok ? '' : ` (WRONG: want ${x.expected}, serving ${x.servedAfter})`}; ${x.failed} / ${x.total} failed (${x.retriedReused} GETs sent again after a keep-alive close race), ${x.rps} req/s`;
         if (x.goal === 'goal') add(`No-contract app, ${strategy}, ${kind}, keep-alive ${ka}`, result, `0 failed, ${x.expected}`, x.failed === 0 && x.ok ? 'met' : 'missed');
         else add(`No-contract app, ${strategy}, ${kind}, keep-alive ${ka}`, result, 'reported', '—');
       }

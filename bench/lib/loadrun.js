@@ -28,7 +28,7 @@ function loadRunner({ root, clients, rampMs, settleMs }) {
     await sleep(settleMs);
     const r = await load.stop();
     if (error) throw error;
-    return { total: r.total, failed: r.failed + r.hung, rps: r.rps, seconds: r.seconds, errors: r.errors, events: r.events.slice(0, 5), bodies: r.bodies, info };
+    return { total: r.total, failed: r.failed + r.hung, retriedReused: r.retriedReused, rps: r.rps, seconds: r.seconds, errors: r.errors, events: r.events.slice(0, 5), bodies: r.bodies, info };
   }
   return { children, startLoad, underLoad };
 }
