@@ -19,6 +19,7 @@ public static class DeployEngineSetup
             return new LibGit2Source(hook.DataDirectory, hook.FetchStallTimeout);
         });
         services.AddSingleton<ICommandRunner, CliWrapCommandRunner>();
+        services.AddSingleton<Pm2Bridge>();
         services.AddSingleton<Pm2Client>();
         services.AddHttpClient(HealthGate.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero });

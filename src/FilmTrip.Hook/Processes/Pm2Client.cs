@@ -11,7 +11,7 @@ public sealed record Pm2Instance(string Name, int PmId, int Pid, string Status, 
 /// pm2, always addressed by an exact app name (never "all") in one PM2_HOME.
 /// Never starts a pm2 daemon: one started from inside the daemon's systemd unit would die with it.
 /// </summary>
-public sealed class Pm2Client(ICommandRunner runner)
+public sealed class Pm2Client(ICommandRunner runner, Pm2Bridge? bridge = null)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
@@ -20,12 +20,15 @@ public sealed class Pm2Client(ICommandRunner runner)
         pm2.Home ?? Path.Combine(environment.GetValueOrDefault("HOME") ?? "/root", ".pm2");
 
     /// <summary>True when a pm2 daemon is alive in <paramref name="home"/> (its pid file names a live process).</summary>
-    public static bool IsDaemonRunning(string home)
+    public static bool IsDaemonRunning(string home) => DaemonPid(home) is not null;
+
+    /// <summary>The pid of the pm2 daemon alive in <paramref name="home"/>, or null.</summary>
+    private static int? DaemonPid(string home)
     {
         var pidFile = Path.Combine(home, "pm2.pid");
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || pid <= 0)
-            return false;
-        return Native.IsProcessAlive(pid) && File.Exists(Path.Combine(home, "rpc.sock"));
+            return null;
+        return Native.IsProcessAlive(pid) && File.Exists(Path.Combine(home, "rpc.sock")) ? pid : null;
     }
 
     public static string NotRunningMessage(string home) =>
@@ -38,6 +41,9 @@ public sealed class Pm2Client(ICommandRunner runner)
     /// <summary>Every app of the PM2_HOME, parsed from standard output only (pm2 writes warnings to stderr).</summary>
     public async Task<IReadOnlyList<Pm2Instance>> ListAllAsync(Pm2Context context, CancellationToken cancellationToken)
     {
+        if (bridge is not null && DaemonPid(context.Home) is { } daemonPid
+            && await bridge.TryListAsync(context, daemonPid, cancellationToken) is { } list)
+            return ParseJlist(list);
         var output = new StringBuilder();
         var errors = new StringBuilder();
         var result = await RunAsync(context, ["jlist"], context.WorkingDirectory, line => output.AppendLine(line), cancellationToken,
