@@ -32,13 +32,3 @@ public sealed record StepView(string Name, DateTimeOffset StartedAt, double Dura
 public sealed record DeployDetail(DeploySummary Deploy, IReadOnlyList<StepView> Steps, IReadOnlyList<string> LogTail);
 
 public sealed record DeployList(IReadOnlyList<DeploySummary> Deploys);
-
-public sealed record RollbackRequest(string? Commit, string? Service);
-
-public sealed record RollbackDeploy(string Service, string DeployId, string Commit);
-
-public sealed record RollbackAccepted(IReadOnlyList<RollbackDeploy> Deploys);
-
-public sealed record ManualDeployRequest(string? Service, string? Commit);
-
-public sealed record ManualDeployAccepted(IReadOnlyList<RollbackDeploy> Deploys);
