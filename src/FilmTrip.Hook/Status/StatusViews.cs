@@ -33,7 +33,15 @@ public sealed record DeployDetail(DeploySummary Deploy, IReadOnlyList<StepView> 
 
 public sealed record DeployList(IReadOnlyList<DeploySummary> Deploys);
 
-public sealed record RollbackRequest(string? Commit, string? Service);
+/// <summary>POST /rollback: exactly one of <see cref="Commit"/>, <see cref="Tag"/> or <see cref="Previous"/> (issue 12).</summary>
+public sealed record RollbackRequest(string? Commit, string? Service)
+{
+    /// <summary>A tag of the remote (v1.0.0); its commit must be on the service's branch.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>The release that was live before the current one.</summary>
+    public bool? Previous { get; init; }
+}
 
 public sealed record RollbackDeploy(string Service, string DeployId, string Commit);
 
