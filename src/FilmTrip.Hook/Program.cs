@@ -2,6 +2,8 @@ using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Logging;
+using FilmTrip.Hook.ManualDeploys;
+using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,8 @@ try
     builder.Services.AddDeployEngine();
     builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
+    builder.Services.AddRollbacks();
+    builder.Services.AddManualDeploys();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
@@ -30,6 +34,8 @@ try
     app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
     app.MapGitHubWebhooks();
     app.MapStatusApi();
+    app.MapRollbacks();
+    app.MapManualDeploys();
     app.Run();
     return 0;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;
@@ -18,7 +19,7 @@ internal static class ApprovalCommands
         {
             using var daemon = cli.Daemon(parse);
             var deploy = await daemon.PostAsync<DeploySummary>(DeployFollower.Path(parse.GetValue(id)!) + "/approve", null, cancellationToken);
-            return await DeployFollower.ReportAsync(deploy, [new RollbackDeploy(deploy.Service, deploy.Id, deploy.Commit)], "approved deploy",
+            return await DeployFollower.ReportAsync(deploy, [new QueuedDeploy(deploy.Service, deploy.Id, deploy.Commit)], "approved deploy",
                 parse.GetValue(wait), parse.GetValue(json), daemon, cli.Console, cancellationToken);
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using FilmTrip.Hook.Status;
+using FilmTrip.Hook.ManualDeploys;
+using FilmTrip.Hook.Rollbacks;
 
 namespace FilmTrip.Hook.Cli;
 

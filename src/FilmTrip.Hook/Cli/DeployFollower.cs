@@ -1,3 +1,4 @@
+using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;
@@ -8,7 +9,7 @@ internal static class DeployFollower
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Prints what was queued; with <paramref name="wait"/> follows each deploy. Exit 0 only when all succeed.</summary>
-    public static async Task<int> ReportAsync<TAccepted>(TAccepted accepted, IReadOnlyList<RollbackDeploy> deploys, string what, bool wait, bool json,
+    public static async Task<int> ReportAsync<TAccepted>(TAccepted accepted, IReadOnlyList<QueuedDeploy> deploys, string what, bool wait, bool json,
         DaemonClient daemon, CliConsole console, CancellationToken cancellationToken)
     {
         if (!json)

@@ -1,4 +1,5 @@
 using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Cli;
@@ -50,12 +51,8 @@ internal static class HostChecks
     /// <summary>The pm2 executable exists and talks to a running pm2 daemon in the service's PM2_HOME (never starts one).</summary>
     private static async Task<string?> Pm2ProblemAsync(string key, Pm2Options pm2, ServiceOptions service, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-            ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/",
-        };
-        foreach (var (k, v) in service.Environment) environment[k] = v;
+        // Exactly what a deploy's pm2 calls get, so the check finds the PM2_HOME and pm2 a deploy would.
+        var environment = new Dictionary<string, string>(ChildEnvironment.Of(service), StringComparer.Ordinal);
         var home = Pm2Client.HomeOf(pm2, environment);
 
         if (Executable(pm2.Executable, environment["PATH"]) is null)

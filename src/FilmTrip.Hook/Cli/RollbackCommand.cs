@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FilmTrip.Hook.Http;
 
@@ -17,6 +18,6 @@ public static class ApiToken
         return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 
-    public static IResult Unauthorized() => Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
+    public static ProblemHttpResult Unauthorized() => Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
         "send 'Authorization: Bearer <ApiToken>' with the token from the daemon's configuration");
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FilmTrip.Hook.Http;
 
 /// <summary>A small JSON request body, or the problem to answer when it is not one.</summary>
 public static class JsonBody
 {
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, string shape) where T : class
+    public static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, string shape) where T : class
     {
         try
         {
@@ -18,6 +19,6 @@ public static class JsonBody
         }
     }
 
-    private static IResult Malformed(string shape, string? reason) =>
+    private static ProblemHttpResult Malformed(string shape, string? reason) =>
         Problems.Create(400, "bad-request", "Malformed JSON", $"the body must be {shape}" + (reason is null ? "" : $": {reason}"));
 }

@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Status;
 
-/// <summary>GET /status, /status/{service}, /deploys, /deploys/{id}; POST /rollback (and POST /deploys, issue #7). See issue #4.</summary>
+/// <summary>GET /status, /status/{service}, /deploys, /deploys/{id}: reads only (writes live in Rollbacks/ and ManualDeploys/). See issue #4.</summary>
 public static partial class StatusEndpoints
 {
     public const int MaxPageSize = 200;
 
     public static IServiceCollection AddStatusApi(this IServiceCollection services) =>
-        services.AddSingleton<StatusReader>().AddSingleton<CommitResolver>().AddSingleton<RollbackPlanner>();
+        services.AddSingleton<StatusReader>();
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
@@ -23,8 +23,6 @@ public static partial class StatusEndpoints
         reads.MapGet("/status/{service}", GetOne);
         reads.MapGet("/deploys", ListDeploys);
         reads.MapGet("/deploys/{id}", GetDeploy);
-        app.MapPost("/rollback", RollbackAsync).DisableAntiforgery();
-        app.MapManualDeploys();
         return app;
     }
 
@@ -38,15 +36,14 @@ public static partial class StatusEndpoints
 
     internal static Ok<StatusResponse> GetAll(StatusReader status) => TypedResults.Ok(status.All());
 
-    internal static IResult GetOne(string service, StatusReader status, IOptions<HookOptions> options) =>
-        options.Value.Services.ContainsKey(service)
-            ? TypedResults.Ok(status.Of(service))
-            : Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(service)}'");
+    internal static Results<Ok<ServiceStatus>, ProblemHttpResult> GetOne(string service, StatusReader status, IOptions<HookOptions> options) =>
+        options.Value.Services.ContainsKey(service) ? TypedResults.Ok(status.Of(service)) : Problems.UnknownService(service);
 
-    internal static IResult ListDeploys(HistoryStore history, IOptions<HookOptions> options, string? service, string? state, int? limit)
+    internal static Results<Ok<DeployList>, ProblemHttpResult> ListDeploys(
+        HistoryStore history, IOptions<HookOptions> options, string? service, string? state, int? limit)
     {
         if (service is not null && !options.Value.Services.ContainsKey(service))
-            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(service)}'");
+            return Problems.UnknownService(service);
         DeployState? parsed = null;
         if (state is not null)
         {
@@ -60,14 +57,17 @@ public static partial class StatusEndpoints
         return TypedResults.Ok(new DeployList(history.List(service, parsed, limit ?? 20).Select(DeploySummary.Of).ToList()));
     }
 
-    internal static IResult GetDeploy(string id, string? log, HistoryStore history, IOptions<HookOptions> options)
+    internal static Results<Ok<DeployDetail>, PushStreamHttpResult, ContentHttpResult, ProblemHttpResult> GetDeploy(
+        string id, string? log, HistoryStore history, IOptions<HookOptions> options)
     {
         if (!DeployId().IsMatch(id) || history.Get(id) is not { } deploy)
             return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'");
         if (log == "full")
-            return DeployLogReader.OpenEnd(deploy.LogPath, options.Value.MaxDeployLogBytes) is { } stream
-                ? TypedResults.Stream(body => CopyAsOpenedAsync(stream, body), "text/plain; charset=utf-8")
-                : TypedResults.Text("", "text/plain; charset=utf-8");
+        {
+            if (DeployLogReader.OpenEnd(deploy.LogPath, options.Value.MaxDeployLogBytes) is not { } stream)
+                return TypedResults.Text("", "text/plain; charset=utf-8");
+            return TypedResults.Stream(body => CopyAsOpenedAsync(stream, body), "text/plain; charset=utf-8");
+        }
         var steps = history.Steps(id)
             .Select(s => new StepView(s.Name, s.StartedAt, s.Duration.TotalSeconds, s.ExitCode, s.Succeeded, s.Detail)).ToList();
         return TypedResults.Ok(new DeployDetail(DeploySummary.Of(deploy), steps, DeployLogReader.Tail(deploy.LogPath, 200)));
@@ -88,21 +88,6 @@ public static partial class StatusEndpoints
             left -= read;
         }
     }
-
-    internal static async Task<IResult> RollbackAsync(HttpRequest request, IOptions<HookOptions> options, RollbackPlanner planner)
-    {
-        if (!ApiToken.IsAuthorized(request.Headers.Authorization, options.Value.ApiToken))
-            return ApiToken.Unauthorized();
-        var (body, malformed) = await JsonBody.ReadAsync<RollbackRequest>(request, "{\"commit\": \"<sha>\", \"service\": \"<name>\"}");
-        if (body is null) return malformed!;
-
-        var outcome = planner.Plan(body.Commit, body.Service);
-        if (outcome.Problem is not null)
-            return CommitResolver.Problem(outcome.Status, outcome.Problem);
-        return TypedResults.Accepted((string?)null,
-            new RollbackAccepted(outcome.Deploys.Select(d => new RollbackDeploy(d.Service, d.Id, d.Commit)).ToList()));
-    }
-
 
     [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}\\z")]
     private static partial Regex DeployId();

@@ -32,21 +32,3 @@ public sealed record StepView(string Name, DateTimeOffset StartedAt, double Dura
 public sealed record DeployDetail(DeploySummary Deploy, IReadOnlyList<StepView> Steps, IReadOnlyList<string> LogTail);
 
 public sealed record DeployList(IReadOnlyList<DeploySummary> Deploys);
-
-/// <summary>POST /rollback: exactly one of <see cref="Commit"/>, <see cref="Tag"/> or <see cref="Previous"/> (issue 12).</summary>
-public sealed record RollbackRequest(string? Commit, string? Service)
-{
-    /// <summary>A tag of the remote (v1.0.0); its commit must be on the service's branch.</summary>
-    public string? Tag { get; init; }
-
-    /// <summary>The release that was live before the current one.</summary>
-    public bool? Previous { get; init; }
-}
-
-public sealed record RollbackDeploy(string Service, string DeployId, string Commit);
-
-public sealed record RollbackAccepted(IReadOnlyList<RollbackDeploy> Deploys);
-
-public sealed record ManualDeployRequest(string? Service, string? Commit);
-
-public sealed record ManualDeployAccepted(IReadOnlyList<RollbackDeploy> Deploys);

@@ -51,7 +51,7 @@ public sealed class BackendSwitchTests : IDisposable
         var app = Start(dir, port, out _);
         var version = await Poll.UntilAsync(() => VersionOrNullAsync(port), Deadline, "the app to answer /version");
 
-        _ = Support.Native.Kill(app.Id, 2); // SIGINT, as pm2 sends it
+        _ = FilmTrip.Hook.Native.Signal(app.Id, 2); // SIGINT, as pm2 sends it
         await app.WaitForExitAsync(new CancellationTokenSource(Deadline).Token);
 
         Assert.Equal("1", version);

@@ -68,7 +68,7 @@ public sealed class SandboxScriptTests
         catch (OperationCanceledException)
         {
             // SIGINT like Ctrl-C, so the script's trap still stops what it started.
-            _ = Support.Native.Kill(process.Id, 2);
+            _ = FilmTrip.Hook.Native.Signal(process.Id, 2);
             await process.WaitForExitAsync();
             throw new TimeoutException($"sandbox.sh did not finish within {timeout}:\n{output}");
         }

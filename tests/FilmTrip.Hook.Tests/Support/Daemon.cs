@@ -195,7 +195,7 @@ public sealed class Daemon : IAsyncDisposable
         if (!_process.HasExited)
         {
             // SIGTERM first: the host shuts down gracefully; then kill -9 as a safety net.
-            _ = Native.Kill(_process.Id, 15);
+            _ = FilmTrip.Hook.Native.Signal(_process.Id, 15);
             var exited = _process.WaitForExitAsync();
             if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(15))) != exited) _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
@@ -211,10 +211,4 @@ internal static class ProcessOutputs
     public static void Register(Process process, Daemon daemon) => Owners.AddOrUpdate(process, daemon);
 
     public static string StandardOutputText(this Process process) => Owners.TryGetValue(process, out var d) ? d.Output : "";
-}
-
-internal static partial class Native
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
-    public static partial int Kill(int pid, int signal);
 }

@@ -35,7 +35,7 @@ internal sealed class BuildOverlay(string scratch, string modules)
     }
 
     /// <summary>The same step, run in its own mount namespace with the overlay mounted on node_modules.</summary>
-    public CommandSpec Wrap(CommandSpec step) => Wrap(step, FileNative.EffectiveUserId, FileNative.EffectiveGroupId);
+    public CommandSpec Wrap(CommandSpec step) => Wrap(step, Native.EffectiveUserId, Native.EffectiveGroupId);
 
     /// <summary><see cref="Wrap(CommandSpec)"/> for a daemon running as <paramref name="uid"/>:<paramref name="gid"/>.</summary>
     internal CommandSpec Wrap(CommandSpec step, uint uid, uint gid)

@@ -44,7 +44,7 @@ internal static class ModulesTree
     {
         switch (placement)
         {
-            case FilePlacement.HardLink: FileNative.HardLink(source, target); break;
+            case FilePlacement.HardLink: Native.HardLink(source, target); break;
             case FilePlacement.Reflink: Reflink(source, target); break;
             default: File.Copy(source, target); break;
         }
@@ -62,7 +62,7 @@ internal static class ModulesTree
         using var from = File.OpenHandle(source);
         var mode = File.GetUnixFileMode(from);
         using var to = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
-        if (FileNative.Clone(from, to.SafeFileHandle) is { } error) return error;
+        if (Native.Clone(from, to.SafeFileHandle) is { } error) return error;
         File.SetUnixFileMode(to.SafeFileHandle, mode); // the create mode went through the umask
         return null;
     }

@@ -14,14 +14,14 @@ internal static class OverlayUpper
         foreach (var entry in new DirectoryInfo(upper).EnumerateFileSystemInfos())
         {
             var target = Path.Combine(lower, entry.Name);
-            switch (FileNative.KindOf(entry.FullName))
+            switch (Native.KindOf(entry.FullName))
             {
                 case EntryKind.Whiteout:
                     Remove(target);
                     changed++;
                     break;
                 case EntryKind.Directory:
-                    if (FileNative.IsOpaque(entry.FullName) || FileNative.KindOf(target) != EntryKind.Directory)
+                    if (Native.IsOpaque(entry.FullName) || Native.KindOf(target) != EntryKind.Directory)
                     {
                         Remove(target);
                         changed++;
@@ -31,8 +31,8 @@ internal static class OverlayUpper
                     changed += Apply(entry.FullName, target);
                     break;
                 default:
-                    if (FileNative.KindOf(target) == EntryKind.Directory) Remove(target);
-                    FileNative.RemoveOverlayAttributes(entry.FullName);
+                    if (Native.KindOf(target) == EntryKind.Directory) Remove(target);
+                    Native.RemoveOverlayAttributes(entry.FullName);
                     Native.Rename(entry.FullName, target);
                     changed++;
                     break;
@@ -43,7 +43,7 @@ internal static class OverlayUpper
 
     private static void Remove(string path)
     {
-        switch (FileNative.KindOf(path))
+        switch (Native.KindOf(path))
         {
             case EntryKind.Missing: return;
             case EntryKind.Directory: ScratchDirectory.Remove(path); return;

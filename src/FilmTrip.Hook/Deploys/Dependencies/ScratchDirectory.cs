@@ -12,7 +12,7 @@ internal static class ScratchDirectory
     /// <summary>Deletes a tree that may hold directories without permissions (overlayfs leaves its work/work at mode 000).</summary>
     public static void Remove(string path)
     {
-        if (FileNative.KindOf(path) != EntryKind.Directory) return;
+        if (Native.KindOf(path) != EntryKind.Directory) return;
         MakeRemovable(new DirectoryInfo(path));
         Directory.Delete(path, recursive: true);
     }

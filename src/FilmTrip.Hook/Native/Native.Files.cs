@@ -3,20 +3,20 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace FilmTrip.Hook.Deploys.Dependencies;
+namespace FilmTrip.Hook;
 
 /// <summary>What an entry is, as overlayfs's upper directory needs it told apart (.NET shows a whiteout as a plain file).</summary>
 internal enum EntryKind { Missing, Directory, Whiteout, Other }
 
 /// <summary>The libc calls dependency reuse needs and .NET does not expose: link, FICLONE, statx, xattrs, the effective ids.</summary>
-internal static partial class FileNative
+internal static partial class Native
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
     private const int StatxSize = 256;
     private const int ModeOffset = 0x1C, RdevMajorOffset = 0x80, RdevMinorOffset = 0x84;
-    private const int FileTypeMask = 0xF000, Directory = 0x4000, CharacterDevice = 0x2000;
+    private const int FileTypeMask = 0xF000, DirectoryType = 0x4000, CharacterDevice = 0x2000;
     /// <summary>_IOW(0x94, 9, int): clone a whole file, sharing its extents (btrfs, xfs with reflink=1, bcachefs).</summary>
     private const nuint Ficlone = 0x40049409;
     private const string OverlayAttributePrefix = "user.overlay.";
@@ -44,7 +44,7 @@ internal static partial class FileNative
             }
         }
         var type = BinaryPrimitives.ReadUInt16LittleEndian(buffer[ModeOffset..]) & FileTypeMask;
-        if (type == Directory) return EntryKind.Directory;
+        if (type == DirectoryType) return EntryKind.Directory;
         var whiteout = type == CharacterDevice
             && BinaryPrimitives.ReadUInt32LittleEndian(buffer[RdevMajorOffset..]) == 0
             && BinaryPrimitives.ReadUInt32LittleEndian(buffer[RdevMinorOffset..]) == 0;

@@ -2,12 +2,29 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Git;
-using FilmTrip.Hook.Http;
 
-namespace FilmTrip.Hook.Status;
+namespace FilmTrip.Hook.Rollbacks;
 
-/// <summary>A commit a request may put live, or why not (with the HTTP status to answer).</summary>
-public sealed record ResolvedCommit(string? Sha, int Status = StatusCodes.Status202Accepted, string? Problem = null);
+/// <summary>Why a commit cannot go live; endpoint code (<see cref="CommitProblems"/>) turns each into its problem answer.</summary>
+public enum CommitRefusal
+{
+    /// <summary>No such commit, even after a fetch (or the fetch failed).</summary>
+    NotFound,
+    /// <summary>The prefix matches several commits or kept releases.</summary>
+    Ambiguous,
+    /// <summary>The commit exists but is not on the deploy branch.</summary>
+    NotOnBranch,
+    /// <summary>The remote could not be fetched to find the branch head.</summary>
+    FetchFailed,
+}
+
+public sealed record Refusal(CommitRefusal Reason, string Detail);
+
+/// <summary>A commit a request may put live, or why not.</summary>
+public sealed record ResolvedCommit(string? Sha, Refusal? Refused = null)
+{
+    public static ResolvedCommit Refuse(CommitRefusal reason, string detail) => new(null, new Refusal(reason, detail));
+}
 
 /// <summary>
 /// Turns what an operator typed into a full sha on the deploy branch: shared by POST /rollback and POST /deploys,
@@ -31,16 +48,17 @@ public sealed partial class CommitResolver(IGitSource git)
             }
             catch (Exception e) when (e is GitTransientException or GitPermanentException)
             {
-                return new(null, 404, $"commit '{prefix}' is not known and fetching failed: {e.Message}");
+                return ResolvedCommit.Refuse(CommitRefusal.NotFound, $"commit '{prefix}' is not known and fetching failed: {e.Message}");
             }
             lookup = git.Resolve(service, prefix);
         }
         return lookup.Result switch
         {
-            CommitLookupResult.Ambiguous => new(null, 409, $"'{prefix}' matches several commits; give more digits"),
-            CommitLookupResult.NotFound => new(null, 404, $"no commit '{prefix}' in {service.GitHubRepository ?? service.Repository}"),
-            _ when !git.IsReachableFromBranch(service, lookup.Sha!) =>
-                new(null, 422, $"commit {lookup.Sha} is not reachable from branch {service.Branch}; only commits of the deploy branch can go live"),
+            CommitLookupResult.Ambiguous => ResolvedCommit.Refuse(CommitRefusal.Ambiguous, $"'{prefix}' matches several commits; give more digits"),
+            CommitLookupResult.NotFound =>
+                ResolvedCommit.Refuse(CommitRefusal.NotFound, $"no commit '{prefix}' in {service.GitHubRepository ?? service.Repository}"),
+            _ when !git.IsReachableFromBranch(service, lookup.Sha!) => ResolvedCommit.Refuse(CommitRefusal.NotOnBranch,
+                $"commit {lookup.Sha} is not reachable from branch {service.Branch}; only commits of the deploy branch can go live"),
             _ => new(lookup.Sha),
         };
     }
@@ -54,18 +72,9 @@ public sealed partial class CommitResolver(IGitSource git)
         }
         catch (Exception e) when (e is GitTransientException or GitPermanentException)
         {
-            return new(null, 502, $"cannot find the head of branch {service.Branch}: {e.Message}");
+            return ResolvedCommit.Refuse(CommitRefusal.FetchFailed, $"cannot find the head of branch {service.Branch}: {e.Message}");
         }
     }
-
-    /// <summary>The problem+json answer for a commit that cannot go live, with a stable type per status.</summary>
-    public static IResult Problem(int status, string detail) => Problems.Create(status, status switch
-    {
-        404 => "not-found", 409 => "ambiguous-commit", 422 => "unreachable-commit", 502 => "fetch-failed", _ => "bad-commit",
-    }, status switch
-    {
-        404 => "Not found", 409 => "Ambiguous commit", 422 => "Commit not on the deploy branch", 502 => "Fetch failed", _ => "Bad commit",
-    }, detail);
 
     [GeneratedRegex("^[0-9a-fA-F]{7,40}\\z")]
     private static partial Regex ShortSha();

@@ -3,7 +3,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace FilmTrip.Hook;
 
-/// <summary>The few libc calls .NET does not expose.</summary>
+/// <summary>
+/// Every libc call the daemon makes, because .NET does not expose it: processes, atomic renames, durable directories
+/// and the daemon lock here; what dependency reuse needs in Native.Files.cs. No other file declares a LibraryImport.
+/// </summary>
 internal static partial class Native
 {
     private const int ESRCH = 3;
@@ -35,6 +38,9 @@ internal static partial class Native
 
     /// <summary>Signal 0 probes a pid without touching it; EPERM still means "alive".</summary>
     public static bool IsProcessAlive(int pid) => Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != ESRCH;
+
+    /// <summary>kill(2) with a chosen signal (SIGTERM 15, SIGINT 2), which Process.Kill cannot send; false when it failed.</summary>
+    public static bool Signal(int pid, int signal) => Kill(pid, signal) == 0;
 
     /// <summary>rename(2): atomically replaces <paramref name="newPath"/>, even a symlink to a directory.</summary>
     public static void Rename(string oldPath, string newPath)

@@ -2,9 +2,16 @@ using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.History;
 using FilmTrip.Hook.Http;
+using FilmTrip.Hook.Rollbacks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace FilmTrip.Hook.Status;
+namespace FilmTrip.Hook.ManualDeploys;
+
+public sealed record ManualDeployRequest(string? Service, string? Commit);
+
+public sealed record ManualDeployAccepted(IReadOnlyList<QueuedDeploy> Deploys);
 
 /// <summary>
 /// POST /deploys: deploy a service's branch head (or one of its commits) now, for when a webhook was missed.
@@ -14,13 +21,20 @@ public static class ManualDeployEndpoints
 {
     private const string Shape = "{\"service\": \"<name>\", \"commit\": \"<optional sha>\"}";
 
+    public static IServiceCollection AddManualDeploys(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CommitResolver>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapManualDeploys(this IEndpointRouteBuilder app)
     {
         app.MapPost("/deploys", DeployAsync).DisableAntiforgery();
         return app;
     }
 
-    internal static async Task<IResult> DeployAsync(HttpRequest request, IOptions<HookOptions> options, CommitResolver commits, DeployQueue queue)
+    internal static async Task<Results<Accepted<ManualDeployAccepted>, ProblemHttpResult>> DeployAsync(
+        HttpRequest request, IOptions<HookOptions> options, CommitResolver commits, DeployQueue queue)
     {
         if (!ApiToken.IsAuthorized(request.Headers.Authorization, options.Value.ApiToken))
             return ApiToken.Unauthorized();
@@ -28,18 +42,17 @@ public static class ManualDeployEndpoints
         if (body is null) return malformed!;
 
         if (body.Service is null)
-            return Problems.Create(400, "bad-request", "Missing service", $"the body must be {Shape}");
+            return Problems.Create(StatusCodes.Status400BadRequest, "bad-request", "Missing service", $"the body must be {Shape}");
         if (!options.Value.Services.TryGetValue(body.Service, out var service))
-            return Problems.Create(404, "unknown-service", "Unknown service", $"no service named '{Problems.Quote(body.Service)}'");
+            return Problems.UnknownService(body.Service);
         if (body.Commit is not null && !CommitResolver.IsShaPrefix(body.Commit))
-            return CommitResolver.Problem(400, CommitResolver.ShaRule);
+            return CommitProblems.BadCommit();
 
         var resolved = body.Commit is null ? commits.BranchHead(service) : commits.OnBranch(service, body.Commit.ToLowerInvariant());
         if (resolved.Sha is not { } sha)
-            return CommitResolver.Problem(resolved.Status, resolved.Problem!);
+            return CommitProblems.Of(resolved.Refused!);
 
         var deploy = queue.Enqueue(body.Service, DeployTrigger.Manual, sha);
-        return TypedResults.Accepted((string?)null, new ManualDeployAccepted([new RollbackDeploy(deploy.Service, deploy.Id, deploy.Commit)]));
+        return TypedResults.Accepted((string?)null, new ManualDeployAccepted([QueuedDeploy.Of(deploy)]));
     }
-
 }
