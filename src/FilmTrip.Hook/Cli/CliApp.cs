@@ -1,18 +1,18 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Cli;
 
 /// <summary>
-/// <c>filmtrip-hook &lt;command&gt;</c>: the operator CLI on the daemon's own binary (issue #7).
-/// Read commands use the HTTP API's GETs; rollback and deploy its token-protected POSTs.
+/// <c>filmtrip-hook &lt;command&gt;</c>: the operator CLI on the daemon's own binary (issue #7), parsed by
+/// System.CommandLine (help, suggestions, completion; issue 12). Read commands use the HTTP API's GETs; rollback,
+/// deploy, approve and reject its token-protected POSTs.
 /// </summary>
 public static class CliApp
 {
-    private static readonly Dictionary<string, CommandShape> Shapes = new[]
-    {
-        StatusCommand.Shape, DeploysCommand.Shape, LogCommand.Shape, RollbackCommand.Shape, DeployCommand.Shape,
-        CheckConfigCommand.Shape, new CommandShape("help", [], [], 0, 1),
-    }.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    private static readonly HashSet<string> Commands = [.. CliCommands.Root(new CliContext(new CliConsole(TextWriter.Null, false))).Subcommands.Select(c => c.Name)];
 
     /// <summary>
     /// True when args name a CLI command, or hold a word that is neither a command nor an option: that is a usage
@@ -31,10 +31,10 @@ public static class CliApp
     {
         for (var i = 0; i < args.Length; i++)
         {
-            if (Shapes.ContainsKey(args[i]) || args[i] is "--help" or "-h") return i;
+            if (Commands.Contains(args[i]) || args[i] is "--help" or "-h" or "-?" or "--version") return i;
             if (args[i].StartsWith('-'))
             {
-                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !Shapes.ContainsKey(args[i + 1])
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !Commands.Contains(args[i + 1])
                     && !args[i + 1].StartsWith('-')) i++;
                 continue;
             }
@@ -45,11 +45,19 @@ public static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+        var cli = new CliContext(CliConsole.Standard());
+        var root = CliCommands.Root(cli);
+        var at = FirstWord(args);
+        // The command first, then whatever came before and after it; a word that is no command is parsed alone, so
+        // its error (with System.CommandLine's "did you mean") is not buried under the daemon's own options.
+        string[] line = Commands.Contains(args[at]) || args[at].StartsWith('-') ? [args[at], .. args[..at], .. args[(at + 1)..]] : args[at..(at + 1)];
+        if (args[at].StartsWith("[suggest:", StringComparison.Ordinal)) line = args[at..];
+        var parse = root.Parse(line);
+        if (parse.Errors.Count > 0) return UsageError(parse);
+
         try
         {
-            return await RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliFailure failure)
         {
@@ -61,48 +69,38 @@ public static class CliApp
             foreach (var problem in e.Failures) await Console.Error.WriteLineAsync($"filmtrip-hook: {problem}");
             return ExitCodes.Usage;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return 130;
         }
     }
 
-    /// <summary>"did you mean 'status'?" when a command is close enough to be the one meant.</summary>
-    private static string Suggestion(string word) =>
-        NearestName.Of(word, Shapes.Keys) is { } near && near.Distance <= Math.Max(2, word.Length / 3)
-            ? $"did you mean '{near.Name}'?"
-            : "see 'filmtrip-hook --help'";
-
-    private static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each parse error on one line naming the command, then System.CommandLine's typo corrections ("did you mean")
+    /// and where to read more; exit 64 (sysexits' EX_USAGE), never a request to the daemon.
+    /// </summary>
+    private static int UsageError(ParseResult parse)
     {
-        var at = FirstWord(args);
-        if (!Shapes.ContainsKey(args[at]) && args[at] is not ("--help" or "-h"))
-            throw new CliFailure(ExitCodes.Usage, $"unknown command '{args[at]}'; {Suggestion(args[at])}");
-        args = [args[at], .. args[..at], .. args[(at + 1)..]];
-        if (args[0] is "--help" or "-h") args = ["help", .. args[1..]];
-        var parsed = CliArguments.Parse(args, Shapes[args[0]]);
-        if (parsed.Command == "help" || parsed.Help)
+        var command = parse.CommandResult.Command;
+        var prefix = command is RootCommand ? "filmtrip-hook" : $"filmtrip-hook {command.Name}";
+        // "Required command was not provided" only repeats that the word given is not a command.
+        var errors = parse.Errors
+            .Where(e => parse.Errors.Count == 1 || e.SymbolResult is not CommandResult { Command: RootCommand } || parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)))
+            .ToList();
+        foreach (var error in errors)
+            Console.Error.WriteLine($"{prefix}: {error.Message}");
+        if (parse.Action is ParseErrorAction action)
         {
-            var topic = parsed.Command == "help" ? parsed.Positionals.FirstOrDefault() : parsed.Command;
-            if (topic is not null && !Shapes.ContainsKey(topic))
-                throw new CliFailure(ExitCodes.Usage, $"help: no command '{topic}'; see 'filmtrip-hook --help'");
-            await output.WriteLineAsync(Usage.Of(topic ?? "help"));
-            return ExitCodes.Ok;
+            action.ShowHelp = false;
+            action.ShowTypoCorrections = true;
+            var written = new StringWriter();
+            parse.Invoke(new InvocationConfiguration { Output = written, Error = written });
+            // The action writes the corrections, then the errors again: keep the corrections.
+            var text = written.ToString();
+            var end = parse.Errors.Select(e => text.IndexOf(e.Message, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(text.Length).Min();
+            Console.Error.Write(text[..end].TrimEnd() is { Length: > 0 } corrections ? corrections + Environment.NewLine : "");
         }
-        if (parsed.Command == "check-config")
-            return await CheckConfigCommand.RunAsync(parsed, output, error, cancellationToken);
-
-        var configuration = CliConfiguration.Load(parsed.Value("config"));
-        var (token, tokenProblem) = CliConfiguration.ApiToken(configuration);
-        using var daemon = new DaemonClient(CliConfiguration.DaemonAddress(configuration, parsed.Value("url")), token, tokenProblem);
-        return parsed.Command switch
-        {
-            "status" => await StatusCommand.RunAsync(parsed, daemon, output, cancellationToken),
-            "deploys" => await DeploysCommand.RunAsync(parsed, daemon, output, cancellationToken),
-            "log" => await LogCommand.RunAsync(parsed, daemon, output, cancellationToken),
-            "rollback" => await RollbackCommand.RunAsync(parsed, daemon, output, cancellationToken),
-            "deploy" => await DeployCommand.RunAsync(parsed, daemon, output, cancellationToken),
-            _ => throw new CliFailure(ExitCodes.Usage, $"no command '{parsed.Command}'"),
-        };
+        Console.Error.WriteLine($"see '{prefix} --help'");
+        return ExitCodes.Usage;
     }
 }

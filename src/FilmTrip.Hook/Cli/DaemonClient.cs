@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FilmTrip.Hook.Cli;
 
@@ -29,11 +30,16 @@ internal sealed class DaemonClient : IDisposable
     public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
         await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
-    public async Task<JsonNode> GetJsonAsync(string path, CancellationToken cancellationToken) =>
-        Parse(await GetTextAsync(path, cancellationToken), path);
+    /// <summary>GET <paramref name="path"/> as the API's own record type (Status/StatusViews.cs), never untyped lookups.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        Parse<T>(await GetTextAsync(path, cancellationToken), path);
 
-    public async Task<JsonNode> PostJsonAsync(string path, object body, CancellationToken cancellationToken) =>
-        Parse(await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }, cancellationToken), path);
+    /// <summary>POST <paramref name="body"/> (null: no body) and read the answer as <typeparamref name="T"/>.</summary>
+    public async Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
+        Parse<T>(await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web),
+        }, cancellationToken), path);
 
     private async Task<string> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
     {
@@ -91,23 +97,25 @@ internal sealed class DaemonClient : IDisposable
     {
         try
         {
-            return JsonNode.Parse(text)?["detail"]?.GetValue<string>();
+            return JsonSerializer.Deserialize<ProblemDetails>(text, JsonSerializerOptions.Web)?.Detail;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
     }
 
-    private JsonNode Parse(string text, string path)
+    private T Parse<T>(string text, string path)
     {
         try
         {
-            return JsonNode.Parse(text) ?? throw new CliFailure(ExitCodes.Failed, $"{Address}{path.TrimStart('/')} answered null");
+            // The serializer the API answers with (ASP.NET's web defaults), so both sides read one shape.
+            return JsonSerializer.Deserialize<T>(text, JsonSerializerOptions.Web)
+                ?? throw new CliFailure(ExitCodes.Failed, $"{Address}{path.TrimStart('/')} answered null");
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
-            throw new CliFailure(ExitCodes.Failed, $"{Address}{path.TrimStart('/')} did not answer JSON; is something else listening there?");
+            throw new CliFailure(ExitCodes.Failed, $"{Address}{path.TrimStart('/')} did not answer what this CLI expects; is something else listening there, or another version of the daemon?");
         }
     }
 

@@ -1,38 +1,72 @@
-using System.Text.Json.Nodes;
+using System.CommandLine;
+using FilmTrip.Hook.History;
+using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;
 
-/// <summary><c>filmtrip-hook deploys [service] [--limit N] [--state S] [--json]</c>: recent deploys, newest first.</summary>
+/// <summary><c>filmtrip-hook deploys [SERVICE] [--limit N] [--state STATE] [--json]</c>: recent deploys, newest first.</summary>
 internal static class DeploysCommand
 {
-    public static readonly CommandShape Shape = new("deploys", ["limit", "state"], ["json"], 0, 1);
-
-    public static async Task<int> RunAsync(CliArguments args, DaemonClient daemon, TextWriter output, CancellationToken cancellationToken)
+    public static Command Create(CliContext cli)
     {
-        var query = new List<string>();
-        if (args.Positionals.Count == 1) query.Add("service=" + Uri.EscapeDataString(args.Positionals[0]));
-        if (args.Value("state") is { } state) query.Add("state=" + Uri.EscapeDataString(state));
-        if (args.PositiveInt("limit") is { } limit) query.Add($"limit={limit}");
-        var text = await daemon.GetTextAsync("/deploys" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), cancellationToken);
-        if (args.Flag("json"))
+        var service = CliContext.Word("SERVICE", "One service's deploys (default: all)", optional: true);
+        var limit = new Option<int?>("--limit")
         {
-            output.WriteLine(text);
+            HelpName = "N", Description = $"How many (1 to {StatusEndpoints.MaxPageSize}, default 20)",
+        };
+        // Checked here as the API would, so a typo is a usage error (64) before any request.
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > StatusEndpoints.MaxPageSize)
+                r.AddError($"--limit must be a whole number from 1 to {StatusEndpoints.MaxPageSize}");
+        });
+        var state = new Option<string?>("--state") { HelpName = "STATE", Description = "Only deploys in this state" };
+        state.AcceptOnlyFromAmong(DeployStates.Names);
+        var json = CliContext.Json("GET /deploys");
+        var command = new Command("deploys", "Recent deploys, newest first: id, service, trigger, commit, state, queued at, duration, error.")
+        {
+            service, limit, state, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var query = new List<string>();
+            if (parse.GetValue(service) is { } name) query.Add("service=" + Uri.EscapeDataString(name));
+            if (parse.GetValue(state) is { } wanted) query.Add("state=" + Uri.EscapeDataString(wanted));
+            if (parse.GetValue(limit) is { } n) query.Add($"limit={n}");
+            using var daemon = cli.Daemon(parse);
+            var list = await daemon.GetAsync<DeployList>("/deploys" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), cancellationToken);
+            if (parse.GetValue(json)) cli.Console.Json(list);
+            else Write(list, cli.Console);
             return ExitCodes.Ok;
-        }
+        });
+        return command;
+    }
 
-        var deploys = JsonNode.Parse(text)!["deploys"]!.AsArray();
-        if (deploys.Count == 0)
+    private static void Write(DeployList list, CliConsole console)
+    {
+        if (list.Deploys.Count == 0)
         {
-            output.WriteLine("no deploys");
-            return ExitCodes.Ok;
+            console.Out.WriteLine("no deploys");
+            return;
         }
-        var table = new TextTable("ID", "SERVICE", "TRIGGER", "COMMIT", "STATE", "QUEUED", "DURATION", "ERROR");
-        foreach (var d in deploys)
-            table.Add(d!["id"]!.GetValue<string>(), d["service"]!.GetValue<string>(), d["trigger"]!.GetValue<string>(), Show.Sha(d["commit"]),
-                d["state"]!.GetValue<string>(), Show.Time(d["queuedAt"]), Show.Seconds(d["durationSeconds"]), Clip(d["error"]?.GetValue<string>()));
-        table.WriteTo(output);
-        return ExitCodes.Ok;
+        var table = CliConsole.Table("ID", "SERVICE", "TRIGGER", "COMMIT", "STATE", "QUEUED", "DURATION", "ERROR");
+        foreach (var d in list.Deploys)
+            CliConsole.Row(table, d.Id, d.Service, d.Trigger, Show.Sha(d.Commit), d.State, Show.Time(d.QueuedAt), Show.Seconds(d.DurationSeconds), Clip(d.Error));
+        console.Write(table);
     }
 
     private static string Clip(string? error) => error is null ? "" : error.Length <= 80 ? error : error[..79] + "…";
+}
+
+/// <summary>The deploy states as the API names them, from the one enum (<see cref="DeployState"/>).</summary>
+internal static class DeployStates
+{
+    public static readonly string[] Names = Enum.GetValues<DeployState>().Select(HistoryStore.StateName).ToArray();
+
+    private static readonly string[] Waiting = [HistoryStore.StateName(DeployState.Queued), HistoryStore.StateName(DeployState.Running)];
+
+    /// <summary>States after which a deploy never changes again.</summary>
+    public static bool IsFinal(string state) => !Waiting.Contains(state);
+
+    public static bool Succeeded(string state) => state == HistoryStore.StateName(DeployState.Succeeded);
 }

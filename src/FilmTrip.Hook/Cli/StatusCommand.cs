@@ -1,57 +1,59 @@
-using System.Text.Json.Nodes;
+using System.CommandLine;
+using System.Globalization;
+using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;
 
-/// <summary><c>filmtrip-hook status [service] [--json]</c>: what is live, what ran last, what runs now, what is kept.</summary>
+/// <summary><c>filmtrip-hook status [SERVICE] [--json]</c>: what is live, what ran last, what runs now, what is kept.</summary>
 internal static class StatusCommand
 {
-    public static readonly CommandShape Shape = new("status", [], ["json"], 0, 1);
-
-    public static async Task<int> RunAsync(CliArguments args, DaemonClient daemon, TextWriter output, CancellationToken cancellationToken)
+    public static Command Create(CliContext cli)
     {
-        var path = args.Positionals.Count == 1 ? $"/status/{Uri.EscapeDataString(args.Positionals[0])}" : "/status";
-        var text = await daemon.GetTextAsync(path, cancellationToken);
-        if (args.Flag("json"))
+        var service = CliContext.Word("SERVICE", "One service (default: every service)", optional: true);
+        var json = CliContext.Json("GET /status (or /status/SERVICE)");
+        var command = new Command("status",
+            "Live commit and release, last deploy (id, trigger, state, finished, duration), running deploy and its step, "
+            + "queue length, kept releases (the live one marked '*').") { service, json };
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            output.WriteLine(text);
-            return ExitCodes.Ok;
-        }
-
-        var json = JsonNode.Parse(text)!;
-        var services = args.Positionals.Count == 1 ? [json] : json["services"]!.AsArray().Select(s => s!).ToList();
-        Write(services, output);
-        return ExitCodes.Ok;
-    }
-
-    private static void Write(IReadOnlyList<JsonNode> services, TextWriter output)
-    {
-        var table = new TextTable("SERVICE", "LIVE COMMIT", "RELEASE", "LAST DEPLOY", "TRIGGER", "STATE", "FINISHED", "DURATION", "RUNNING", "QUEUED");
-        foreach (var s in services)
-        {
-            var live = s["current"];
-            var last = s["lastDeploy"];
-            table.Add(s["name"]!.GetValue<string>(), Show.Sha(live?["commit"]), Show.Text(live?["releaseId"]),
-                Show.Text(last?["id"]), Show.Text(last?["trigger"]), Show.Text(last?["state"]), Show.Time(last?["finishedAt"]),
-                Show.Seconds(last?["durationSeconds"]), Running(s["running"]), s["queued"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        table.WriteTo(output);
-
-        output.WriteLine();
-        output.WriteLine("Kept releases, newest first (* = live):");
-        var releases = new TextTable("SERVICE", "RELEASE", "COMMIT", "BUILT");
-        foreach (var s in services)
-        {
-            var liveRelease = s["current"]?["releaseId"]?.GetValue<string>();
-            foreach (var r in s["releases"]!.AsArray())
+            using var daemon = cli.Daemon(parse);
+            var name = parse.GetValue(service);
+            IReadOnlyList<ServiceStatus> services = name is null
+                ? (await daemon.GetAsync<StatusResponse>("/status", cancellationToken)).Services
+                : [await daemon.GetAsync<ServiceStatus>($"/status/{Uri.EscapeDataString(name)}", cancellationToken)];
+            if (parse.GetValue(json))
             {
-                var id = r!["releaseId"]!.GetValue<string>();
-                releases.Add(s["name"]!.GetValue<string>(), (id == liveRelease ? "* " : "  ") + id, Show.Sha(r["commit"]), Show.Time(r["time"]));
+                if (name is null) cli.Console.Json(new StatusResponse(services));
+                else cli.Console.Json(services[0]);
             }
-        }
-        releases.WriteTo(output);
+            else Write(services, cli.Console);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
-    private static string Running(JsonNode? running) => running is null
+    private static void Write(IReadOnlyList<ServiceStatus> services, CliConsole console)
+    {
+        var table = CliConsole.Table("SERVICE", "LIVE COMMIT", "RELEASE", "LAST DEPLOY", "TRIGGER", "STATE", "FINISHED", "DURATION", "RUNNING", "QUEUED");
+        foreach (var s in services)
+        {
+            var last = s.LastDeploy;
+            CliConsole.Row(table, s.Name, Show.Sha(s.Current?.Commit), Show.Text(s.Current?.ReleaseId), Show.Text(last?.Id), Show.Text(last?.Trigger),
+                Show.Text(last?.State), Show.Time(last?.FinishedAt), Show.Seconds(last?.DurationSeconds), Running(s.Running),
+                s.Queued.ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+
+        console.Out.WriteLine();
+        console.Out.WriteLine("Kept releases, newest first (* = live):");
+        var releases = CliConsole.Table("SERVICE", "RELEASE", "COMMIT", "BUILT");
+        foreach (var s in services)
+            foreach (var r in s.Releases)
+                CliConsole.Row(releases, s.Name, (r.ReleaseId == s.Current?.ReleaseId ? "* " : "  ") + r.ReleaseId, Show.Sha(r.Commit), Show.Time(r.Time));
+        console.Write(releases);
+    }
+
+    private static string Running(RunningDeploy? running) => running is null
         ? Show.None
-        : $"{running["id"]!.GetValue<string>()} {running["step"]?.GetValue<string>() ?? "starting"} ({Show.Seconds(running["elapsedSeconds"])})";
+        : $"{running.Id} {running.Step ?? "starting"} ({Show.Seconds(running.ElapsedSeconds)})";
 }

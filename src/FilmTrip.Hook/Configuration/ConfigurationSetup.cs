@@ -14,10 +14,13 @@ public static class ConfigurationSetup
     {
         var extra = ExtraConfigFile(args);
         if (extra is null) return;
-        if (!File.Exists(extra))
+        // Relative to the caller's directory (dotnet run starts us there too: RunWorkingDirectory in the csproj);
+        // the error names the absolute path tried, so a wrong guess about "relative to what" is visible at once.
+        var path = Path.GetFullPath(extra);
+        if (!File.Exists(path))
             throw new OptionsValidationException(HookOptions.SectionName, typeof(HookOptions),
-                [$"--config: configuration file '{extra}' does not exist"]);
-        JsonConfigFile.Add(configuration, Path.GetFullPath(extra), optional: false);
+                [$"--config: configuration file '{path}' does not exist" + (path == extra ? "" : $" ('{extra}' from {Environment.CurrentDirectory})")]);
+        JsonConfigFile.Add(configuration, path, optional: false);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args.Where((a, i) => a != "--config" && (i == 0 || args[i - 1] != "--config")).ToArray());
     }

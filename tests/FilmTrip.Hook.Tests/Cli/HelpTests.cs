@@ -10,9 +10,9 @@ public sealed class HelpTests
         var (exit, output) = await Daemon.RunToEndAsync(["--help"]);
 
         Assert.Equal(0, exit);
-        foreach (var usage in new[] { "status [SERVICE] [--json]", "deploys [SERVICE] [--limit N] [--state STATE] [--json]", "log DEPLOY_ID [--follow]",
-                     "rollback COMMIT [--service NAME] [--wait]", "deploy SERVICE [--commit SHA] [--wait]", "check-config [--config FILE]" })
-            Assert.Contains(usage, output);
+        foreach (var usage in new[] { "status <SERVICE>", "deploys <SERVICE>", "log <DEPLOY_ID>", "rollback <COMMIT>", "deploy <SERVICE>",
+                     "approve <DEPLOY_ID>", "reject <DEPLOY_ID>", "check-config", "completion <bash>" })
+            Assert.Contains("\n  " + usage + " ", output);
         foreach (var code in new[] { "0 ", "1 ", "2 ", "3 ", "4 ", "64 " })
             Assert.Contains("\n  " + code, output);
     }
@@ -33,12 +33,16 @@ public sealed class HelpTests
     [InlineData("rollback")]
     [InlineData("deploy")]
     [InlineData("check-config")]
+    [InlineData("approve")]
+    [InlineData("reject")]
+    [InlineData("completion")]
     public async Task Each_command_has_its_own_help(string command)
     {
         var (exit, output) = await Daemon.RunToEndAsync([command, "--help"]);
 
         Assert.Equal(0, exit);
-        Assert.StartsWith($"Usage: filmtrip-hook {command} ", output);
+        Assert.StartsWith("Description:", output);
+        Assert.Contains($"Usage:\n  filmtrip-hook {command} ", output);
         Assert.Contains("Exit codes:", output);
     }
 
@@ -48,7 +52,7 @@ public sealed class HelpTests
         var (exit, output) = await Daemon.RunToEndAsync(["status", "--colour"]);
 
         Assert.Equal(64, exit);
-        Assert.Equal("filmtrip-hook: status: unknown option '--colour'; see 'filmtrip-hook status --help'", output.Trim());
+        Assert.Equal("filmtrip-hook status: unknown option '--colour'\nsee 'filmtrip-hook status --help'", output.Trim());
     }
 
     [Fact]

@@ -32,7 +32,12 @@ public sealed class UnknownCommandTests : IDisposable
         var (exit, output) = await Daemon.RunToEndAsync(["--config", ValidConfig(), "--urls", $"http://127.0.0.1:{FreePort.Get()}", "stauts"]);
 
         Assert.Equal(64, exit);
-        Assert.Equal("filmtrip-hook: unknown command 'stauts'; did you mean 'status'?", output.Trim());
+        Assert.Equal("""
+            filmtrip-hook: Unrecognized command or argument 'stauts'.
+            'stauts' was not matched. Did you mean one of the following?
+            status
+            see 'filmtrip-hook --help'
+            """, output.Trim());
         Assert.False(Directory.Exists(DataDirectory), "a daemon started: the data directory was created");
     }
 
@@ -42,7 +47,7 @@ public sealed class UnknownCommandTests : IDisposable
         var (exit, output) = await Daemon.RunToEndAsync(["--config", ValidConfig(), "frobnicate"]);
 
         Assert.Equal(64, exit);
-        Assert.Equal("filmtrip-hook: unknown command 'frobnicate'; see 'filmtrip-hook --help'", output.Trim());
+        Assert.Equal("filmtrip-hook: Unrecognized command or argument 'frobnicate'.\nsee 'filmtrip-hook --help'", output.Trim());
     }
 
     [Fact]

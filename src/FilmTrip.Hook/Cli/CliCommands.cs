@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace FilmTrip.Hook.Cli;
+
+/// <summary>The command tree: one <see cref="Command"/> per file, shared options from <see cref="CliContext"/>.</summary>
+internal static class CliCommands
+{
+    public static RootCommand Root(CliContext cli)
+    {
+        var root = new RootCommand("filmtrip-hook: signed GitHub push webhooks -> zero-downtime deploys (pm2 + nginx)")
+        {
+            StatusCommand.Create(cli), DeploysCommand.Create(cli), LogCommand.Create(cli), RollbackCommand.Create(cli),
+            DeployCommand.Create(cli), ApprovalCommands.Approve(cli), ApprovalCommands.Reject(cli), CheckConfigCommand.Create(cli),
+            CompletionCommand.Create(cli), cli.Config, cli.Url,
+        };
+        HelpText.Customize(root);
+        return root;
+    }
+}
