@@ -63,7 +63,7 @@ internal sealed partial class DeployRunner(
         var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous, PreviousCommit = previousCommit };
         var (state, error) = await RunStepsAsync(run, cancellationToken);
         // The log is complete before the state is final: a reader that sees the end state reads the whole log.
-        log.Write($"deploy {deploy.Id} finished: {HistoryStore.StateName(state)}{(error is null ? "" : ": " + error)}");
+        log.Write($"deploy {deploy.Id} finished: {SnakeCase.Name(state)}{(error is null ? "" : ": " + error)}");
         log.Flush();
         history.Finish(deploy.Id, state, time.GetUtcNow(), error);
         Log.Finished(logger, state, error);

@@ -1,8 +1,5 @@
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Processes;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace FilmTrip.Hook.Deploys;
 
@@ -18,6 +15,12 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
     public const string HttpClientName = "health";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>What one poll saw: healthy for the whole window, not yet (why), or a terminal pm2 state that ends the check.</summary>
+    private sealed record Poll(bool Healthy, string? Problem = null, bool Terminal = false);
+
+    /// <summary>What pm2 said of the app: its instances, and a problem unless every one is online.</summary>
+    private sealed record Pm2Look(IReadOnlyList<Pm2Instance> Instances, string? Problem = null, bool Terminal = false);
+
     /// <summary>
     /// Null when healthy, else why not. <paramref name="fresh"/>: the app was just started under its own name (a color,
     /// the preflight), so any restart is a crash on start and ends the check at once.
@@ -27,75 +30,74 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         if (health is null && app is null) return null;
         var timeout = health?.Timeout ?? TimeSpan.FromSeconds(30);
         var stableFor = app is null ? TimeSpan.Zero : health?.StableFor ?? TimeSpan.FromSeconds(2);
+        // The deadline also cuts a probe, a pm2 jlist or the pause between polls that is under way when it passes.
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var window = new Window(this, time, health, app, stableFor, fresh);
         string? lastProblem = "not checked yet";
-        IReadOnlyList<Pm2Instance>? window = null;
-        DateTimeOffset windowStart = default;
-
-        var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = timeout })
-            .AddRetry(new RetryStrategyOptions<bool>
-            {
-                ShouldHandle = new PredicateBuilder<bool>().HandleResult(done => !done),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Constant,
-                Delay = PollInterval,
-            })
-            .Build();
-
         try
         {
-            await pipeline.ExecuteAsync(async token =>
+            for (var poll = await window.PollAsync(linked.Token); !poll.Healthy; poll = await window.PollAsync(linked.Token))
             {
-                if (window is null)
-                {
-                    (lastProblem, var instances) = await InstancesAsync(app, fresh, token);
-                    lastProblem ??= await ProbeAsync(health, token);
-                    if (lastProblem is not null) return false;
-                    (window, windowStart) = (instances, time.GetUtcNow());
-                }
-                else if ((lastProblem = await ProbeAsync(health, token)) is not null)
-                {
-                    window = null;
-                    return false;
-                }
-
-                if (time.GetUtcNow() - windowStart < stableFor) return false;
-                if (app is null) return true;
-                (lastProblem, var after) = await InstancesAsync(app, fresh, token);
-                if (lastProblem is null && SameProcesses(window, after)) return true;
-                lastProblem ??= $"pm2 restarted an instance of '{app.App}' while it was being checked";
-                window = null;
-                return false;
-            }, cancellationToken);
-            log(stableFor > TimeSpan.Zero
-                ? $"healthy: {Describe(health, app)} answered and stayed up for {stableFor.TotalSeconds:0.#}s"
-                : $"healthy: {Describe(health, app)} answered");
-            return null;
+                // A terminal state: waiting out the timeout would only delay the rollback.
+                if (poll.Terminal) return $"unhealthy: {poll.Problem}";
+                lastProblem = poll.Problem;
+                await Task.Delay(PollInterval, time, linked.Token);
+            }
         }
-        catch (TimeoutRejectedException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return $"unhealthy after {timeout.TotalSeconds:0.#}s: {lastProblem}";
         }
-        catch (GaveUpException e)
+        log(stableFor > TimeSpan.Zero
+            ? $"healthy: {Describe(health, app)} answered and stayed up for {stableFor.TotalSeconds:0.#}s"
+            : $"healthy: {Describe(health, app)} answered");
+        return null;
+    }
+
+    /// <summary>The window in which pm2's instances must stay the same while the URL keeps answering.</summary>
+    private sealed class Window(HealthGate gate, TimeProvider time, HealthCheckOptions? health, Pm2Context? app, TimeSpan stableFor, bool fresh)
+    {
+        private IReadOnlyList<Pm2Instance>? _opened;
+        private DateTimeOffset _openedAt;
+
+        public async Task<Poll> PollAsync(CancellationToken cancellationToken)
         {
-            // A terminal state: waiting out the timeout would only delay the rollback.
-            return $"unhealthy: {e.Message}";
+            if (_opened is not { } opened)
+            {
+                var start = await gate.InstancesAsync(app, fresh, cancellationToken);
+                if (start.Problem is not null) return new Poll(false, start.Problem, start.Terminal);
+                if (await gate.ProbeAsync(health, cancellationToken) is { } down) return new Poll(false, down);
+                (_opened, _openedAt) = (opened = start.Instances, time.GetUtcNow());
+            }
+            else if (await gate.ProbeAsync(health, cancellationToken) is { } down)
+            {
+                _opened = null;
+                return new Poll(false, down);
+            }
+
+            if (time.GetUtcNow() - _openedAt < stableFor) return new Poll(false);
+            if (app is null) return new Poll(true);
+            var end = await gate.InstancesAsync(app, fresh, cancellationToken);
+            if (end.Problem is null && SameProcesses(opened, end.Instances)) return new Poll(true);
+            _opened = null;
+            return new Poll(false, end.Problem ?? $"pm2 restarted an instance of '{app.App}' while it was being checked", end.Terminal);
         }
     }
 
-    /// <summary>The app's instances, and a problem unless every one is online.</summary>
-    private async Task<(string? Problem, IReadOnlyList<Pm2Instance> Instances)> InstancesAsync(Pm2Context? app, bool fresh, CancellationToken cancellationToken)
+    private async Task<Pm2Look> InstancesAsync(Pm2Context? app, bool fresh, CancellationToken cancellationToken)
     {
-        if (app is null) return (null, []);
+        if (app is null) return new Pm2Look([]);
         var instances = await pm2.ListAsync(app, cancellationToken);
-        if (instances.Count == 0) return ($"pm2 has no app named '{app.App}'", instances);
+        if (instances.Count == 0) return new Pm2Look(instances, $"pm2 has no app named '{app.App}'");
         if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
-            throw new GaveUpException($"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)");
+            return new Pm2Look(instances, $"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)", Terminal: true);
         if (fresh && instances.FirstOrDefault(i => i.Restarts > 0 || i.UnstableRestarts > 0) is { } crashed)
-            throw new GaveUpException($"pm2 instance {crashed.PmId} of '{app.App}' crashed on start (restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times)");
+            return new Pm2Look(instances, $"pm2 instance {crashed.PmId} of '{app.App}' crashed on start " +
+                $"(restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times)", Terminal: true);
         return instances.FirstOrDefault(i => i.Status != "online") is { } down
-            ? ($"pm2 instance {down.PmId} of '{app.App}' is {down.Status}", instances)
-            : (null, instances);
+            ? new Pm2Look(instances, $"pm2 instance {down.PmId} of '{app.App}' is {down.Status}")
+            : new Pm2Look(instances);
     }
 
     /// <summary>One probe of the health URL: null when it answers 2xx within 5 s, else why not.</summary>
@@ -124,6 +126,4 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
 
     private static string Describe(HealthCheckOptions? health, Pm2Context? app) =>
         string.Join(" and ", new[] { health?.Url, app is null ? null : $"pm2 app '{app.App}'" }.OfType<string>());
-
-    private sealed class GaveUpException(string message) : Exception(message);
 }

@@ -1,7 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace FilmTrip.Hook.History;
 
+[JsonConverter(typeof(SnakeCaseEnumConverter<DeployState>))]
 public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped }
 
+[JsonConverter(typeof(SnakeCaseEnumConverter<DeployTrigger>))]
 public enum DeployTrigger { Push, Rollback, Manual }
 
 /// <summary>One deploy as history keeps it. <see cref="Commit"/> is always a full 40-hex sha.</summary>

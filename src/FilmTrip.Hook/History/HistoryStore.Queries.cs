@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace FilmTrip.Hook.History;
@@ -10,7 +9,7 @@ public sealed partial class HistoryStore
 
     public IReadOnlyList<DeployRecord> List(string? service, DeployState? state, int limit) =>
         Query("WHERE ($p0 IS NULL OR service = $p0) AND ($p1 IS NULL OR state = $p1) ORDER BY queued_at DESC, rowid DESC LIMIT $p2",
-            [service, state is { } s ? StateName(s) : null, limit]);
+            [service, state is { } s ? SnakeCase.Name(s) : null, limit]);
 
     /// <summary>Deploys waiting to run, rollbacks first, then in arrival order.</summary>
     public IReadOnlyList<DeployRecord> Queued() =>
@@ -65,8 +64,8 @@ public sealed partial class HistoryStore
         while (reader.Read())
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            records.Add(new DeployRecord(reader.GetString(0), reader.GetString(1), ParseEnum<DeployTrigger>(reader.GetString(2)), Text(3),
-                reader.GetString(4), ParseEnum<DeployState>(reader.GetString(6)), Parse(reader.GetString(7))!.Value, reader.GetString(11))
+            records.Add(new DeployRecord(reader.GetString(0), reader.GetString(1), SnakeCase.Parse<DeployTrigger>(reader.GetString(2)), Text(3),
+                reader.GetString(4), SnakeCase.Parse<DeployState>(reader.GetString(6)), Parse(reader.GetString(7))!.Value, reader.GetString(11))
             {
                 PreviousCommit = Text(5),
                 StartedAt = Parse(Text(8)),
@@ -85,11 +84,4 @@ public sealed partial class HistoryStore
 
     private static DateTimeOffset? Parse(string? text) =>
         text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    internal static string StateName(DeployState state) => JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
-
-    internal static string TriggerName(DeployTrigger trigger) => JsonNamingPolicy.SnakeCaseLower.ConvertName(trigger.ToString());
-
-    private static T ParseEnum<T>(string snake) where T : struct, Enum =>
-        Enum.Parse<T>(snake.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
 }

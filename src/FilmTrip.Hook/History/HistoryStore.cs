@@ -113,7 +113,7 @@ public sealed partial class HistoryStore
     public void SetRelease(string id, string releaseId, bool created) => Update(id, "release_id = $a, created_release = $b", releaseId, created ? 1 : 0);
 
     public void Finish(string id, DeployState state, DateTimeOffset finishedAt, string? error) => Update(id,
-        $"state = '{StateName(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL",
+        $"state = '{SnakeCase.Name(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL",
         Format(finishedAt), error);
 
     /// <summary>Like <see cref="Finish"/>, but never changes a deploy that already finished.</summary>
@@ -121,7 +121,7 @@ public sealed partial class HistoryStore
     {
         using var connection = Open();
         Execute(connection, null,
-            $"UPDATE deploys SET state = '{StateName(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL " +
+            $"UPDATE deploys SET state = '{SnakeCase.Name(state)}', finished_at = $a, error = $b, current_step = NULL, current_step_started_at = NULL " +
             "WHERE id = $id AND state = 'running'", ("$id", id), ("$a", Format(finishedAt)), ("$b", error));
     }
 
@@ -153,8 +153,8 @@ public sealed partial class HistoryStore
             INSERT INTO deploys(id, service, trigger, delivery_id, commit_sha, previous_commit, state, queued_at, log_path)
             VALUES ($id, $service, $trigger, $delivery, $commit, $previous, $state, $queued, $log)
             """,
-            ("$id", d.Id), ("$service", d.Service), ("$trigger", TriggerName(d.Trigger)), ("$delivery", d.DeliveryId),
-            ("$commit", d.Commit), ("$previous", d.PreviousCommit), ("$state", StateName(d.State)),
+            ("$id", d.Id), ("$service", d.Service), ("$trigger", SnakeCase.Name(d.Trigger)), ("$delivery", d.DeliveryId),
+            ("$commit", d.Commit), ("$previous", d.PreviousCommit), ("$state", SnakeCase.Name(d.State)),
             ("$queued", Format(d.QueuedAt)), ("$log", d.LogPath));
 
     private SqliteConnection Open()

@@ -47,10 +47,9 @@ public static partial class StatusEndpoints
         DeployState? parsed = null;
         if (state is not null)
         {
-            if (!Enum.GetValues<DeployState>().Any(s => HistoryStore.StateName(s) == state))
-                return Problems.Create(400, "bad-query", "Bad query",
-                    $"state must be one of {string.Join(", ", Enum.GetValues<DeployState>().Select(HistoryStore.StateName))}");
-            parsed = Enum.GetValues<DeployState>().First(s => HistoryStore.StateName(s) == state);
+            if (!SnakeCase.TryParse<DeployState>(state, out var known))
+                return Problems.Create(400, "bad-query", "Bad query", $"state must be one of {string.Join(", ", SnakeCase.Names<DeployState>())}");
+            parsed = known;
         }
         if (limit is < 1 or > MaxPageSize)
             return Problems.Create(400, "bad-query", "Bad query", $"limit must be between 1 and {MaxPageSize}");

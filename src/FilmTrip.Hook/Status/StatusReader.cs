@@ -21,7 +21,7 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
 
         var recent = history.List(name, null, 50);
         var running = recent.FirstOrDefault(d => d.State == DeployState.Running) is { } r
-            ? new RunningDeploy(r.Id, HistoryStore.TriggerName(r.Trigger), r.Commit, r.CurrentStep,
+            ? new RunningDeploy(r.Id, r.Trigger, r.Commit, r.CurrentStep,
                 r.CurrentStepStartedAt is { } s ? (now - s).TotalSeconds : null, (now - (r.StartedAt ?? now)).TotalSeconds)
             : null;
         var last = history.LastFinished(name);

@@ -4,17 +4,17 @@ namespace FilmTrip.Hook.Status;
 
 public sealed record LiveRelease(string? Commit, string ReleaseId, DateTimeOffset? DeployedAt);
 
-public sealed record RunningDeploy(string Id, string Trigger, string Commit, string? Step, double? StepElapsedSeconds, double ElapsedSeconds);
+public sealed record RunningDeploy(string Id, DeployTrigger Trigger, string Commit, string? Step, double? StepElapsedSeconds, double ElapsedSeconds);
 
 public sealed record KeptRelease(string? Commit, string ReleaseId, DateTimeOffset Time);
 
 public sealed record DeploySummary(
-    string Id, string Service, string Trigger, string? DeliveryId, string Commit, string? PreviousCommit, string State,
+    string Id, string Service, DeployTrigger Trigger, string? DeliveryId, string Commit, string? PreviousCommit, DeployState State,
     DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? DurationSeconds,
     string? Error, string? ReleaseId, string? CurrentStep)
 {
     public static DeploySummary Of(DeployRecord d) => new(
-        d.Id, d.Service, HistoryStore.TriggerName(d.Trigger), d.DeliveryId, d.Commit, d.PreviousCommit, HistoryStore.StateName(d.State),
+        d.Id, d.Service, d.Trigger, d.DeliveryId, d.Commit, d.PreviousCommit, d.State,
         d.QueuedAt, d.StartedAt, d.FinishedAt, d.Duration?.TotalSeconds, d.Error, d.ReleaseId, d.CurrentStep);
 }
 
