@@ -28,6 +28,13 @@ public interface IGitSource
 
     /// <summary>Repository paths that differ between two commits.</summary>
     IReadOnlyList<string> ChangedPaths(ServiceOptions service, string fromSha, string toSha);
+
+    /// <summary>
+    /// Fetches the branch and the remote's tags (a tag moved or deleted there follows) and resolves <paramref name="tag"/>
+    /// to the commit it names; NotFound when the remote has no such tag. Throws as <see cref="Fetch"/> does.
+    /// </summary>
+    CommitLookup ResolveTag(ServiceOptions service, string tag, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not resolve tags");
 }
 
 /// <summary>Network or remote trouble that a retry may cure.</summary>
@@ -36,7 +43,7 @@ public sealed class GitTransientException(string message, Exception inner) : Exc
 /// <summary>A failure a retry cannot cure (bad commit, missing subdirectory, broken cache).</summary>
 public sealed class GitPermanentException(string message, Exception? inner = null) : Exception(message, inner);
 
-internal sealed class LibGit2Source : IGitSource
+internal sealed partial class LibGit2Source : IGitSource
 {
     private const string Remote = "origin";
     private readonly string dataDirectory;
@@ -53,7 +60,10 @@ internal sealed class LibGit2Source : IGitSource
     // One cache repository may serve several services (backend and frontend of one repo): serialize access to it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new();
 
-    public string Fetch(ServiceOptions service, CancellationToken cancellationToken)
+    public string Fetch(ServiceOptions service, CancellationToken cancellationToken) => Fetch(service, [], cancellationToken);
+
+    /// <summary>Fetches the branch and <paramref name="extraRefSpecs"/>; returns the branch tip.</summary>
+    private string Fetch(ServiceOptions service, string[] extraRefSpecs, CancellationToken cancellationToken)
     {
         var path = CachePath(service);
         lock (Gates.GetOrAdd(path, _ => new object()))
@@ -81,7 +91,7 @@ internal sealed class LibGit2Source : IGitSource
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                Commands.Fetch(repo, Remote, [refSpec], options, logMessage: null);
+                Commands.Fetch(repo, Remote, [refSpec, .. extraRefSpecs], options, logMessage: null);
             }
             catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
             {
