@@ -1,3 +1,4 @@
+using FilmTrip.Hook.Approvals;
 using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
@@ -21,6 +22,7 @@ try
     builder.Services.AddDeployEngine();
     builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
+    builder.Services.AddApprovals();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
@@ -30,6 +32,7 @@ try
     app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
     app.MapGitHubWebhooks();
     app.MapStatusApi();
+    app.MapApprovals();
     app.Run();
     return 0;
 }

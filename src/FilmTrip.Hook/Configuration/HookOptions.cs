@@ -62,6 +62,8 @@ public sealed class ServiceOptions
     public List<string[]> Verify { get; set; } = [];
 
     public int KeepReleases { get; set; } = 5;
+    /// <summary>A push is recorded as awaiting_approval and runs only once approved (POST /deploys/{id}/approve, issue #12).</summary>
+    public bool RequireApproval { get; set; }
     public string[] DependencyFiles { get; set; } = ["package.json", "package-lock.json"];
 
     /// <summary>Problems found while reading sections the binder cannot check (reported by the validator).</summary>
