@@ -3,6 +3,7 @@ using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Logging;
+using FilmTrip.Hook.Notifications;
 using FilmTrip.Hook.Status;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ try
     builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
     builder.Services.AddApprovals();
+    builder.Services.AddNotifications();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.

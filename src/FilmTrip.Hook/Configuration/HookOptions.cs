@@ -27,6 +27,12 @@ public sealed class HookOptions
 
     public Dictionary<string, ServiceOptions> Services { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where deploy news goes (issue #12): robots of DingTalk, WeCom, Feishu, Slack, or a generic JSON receiver.</summary>
+    public List<Notifications.NotificationOptions> Notifications { get; set; } = [];
+
+    /// <summary>Optional: GitHub deployment statuses for every deploy (issue #12).</summary>
+    public GitHub.GitHubOptions? GitHub { get; set; }
+
     /// <summary>Problems found while loading secret files (reported by the validator).</summary>
     internal List<string> LoadProblems { get; } = [];
 }
