@@ -2,6 +2,7 @@ using FilmTrip.Hook.Approvals;
 using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.GitHub;
 using FilmTrip.Hook.Logging;
 using FilmTrip.Hook.Notifications;
 using FilmTrip.Hook.Status;
@@ -25,6 +26,7 @@ try
     builder.Services.AddStatusApi();
     builder.Services.AddApprovals();
     builder.Services.AddNotifications();
+    builder.Services.AddGitHubDeployments();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace FilmTrip.Hook.Notifications;
 
 /// <summary>
-/// Writes "notification … failed" into the deploy's own log, so whoever reads the deploy sees it. The deploy's writer
+/// Writes "notification … failed" (or a failed GitHub status) into the deploy's own log, so whoever reads the deploy sees it. The deploy's writer
 /// (<see cref="Deploys.DeployLog"/>) writes at its own offset, so a line is appended only while no deploy writes that
 /// file: at once for a finished deploy or one still awaiting approval (the file is opened afresh in append mode);
 /// held for a deploy that was approved and is queued or running, and appended when it finishes. A line that would
@@ -20,9 +20,10 @@ internal sealed class FailureLines(IOptions<HookOptions> options, HistoryStore h
 
     public bool HasHeld(string deployId) => _held.ContainsKey(deployId);
 
-    public void Record(DeployRecord deploy, string line)
+    /// <summary><paramref name="source"/> names who failed: "notifications", "github".</summary>
+    public void Record(DeployRecord deploy, string source, string line)
     {
-        var stamped = $"{time.GetUtcNow().UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [notifications] {line}";
+        var stamped = $"{time.GetUtcNow().UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [{source}] {line}";
         if (history.Get(deploy.Id)?.State is DeployState.Queued or DeployState.Running)
             _held.GetOrAdd(deploy.Id, _ => new ConcurrentQueue<string>()).Enqueue(stamped);
         else

@@ -70,7 +70,7 @@ internal sealed partial class NotificationSender(
             // Robot URLs carry their credential in the path or the query: nothing of the URL past its host is shown.
             var reason = Redact(e.Message, sink.Url);
             Log.Failed(logger, where, deploy.Id, notice.State, reason);
-            failures.Record(deploy, $"notification {notice.State} to {where} failed after retries: {reason}");
+            failures.Record(deploy, "notifications", $"notification {notice.State} to {where} failed after retries: {reason}");
         }
     }
 
