@@ -9,6 +9,9 @@ public enum CommitLookupResult { Found, NotFound, Ambiguous }
 
 public sealed record CommitLookup(CommitLookupResult Result, string? Sha = null);
 
+/// <summary>What a person reads about a commit in a notification: its first line and its author.</summary>
+public sealed record CommitSummary(string Subject, string Author);
+
 /// <summary>A service's repository as the deploy engine needs it. The real one is LibGit2Sharp over a cache under DataDirectory/repos.</summary>
 public interface IGitSource
 {
@@ -35,6 +38,9 @@ public interface IGitSource
     /// </summary>
     CommitLookup ResolveTag(ServiceOptions service, string tag, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} does not resolve tags");
+
+    /// <summary>The commit's subject and author from the cache; null when the cache does not have it (not fetched yet).</summary>
+    CommitSummary? Describe(ServiceOptions service, string sha);
 }
 
 /// <summary>Network or remote trouble that a retry may cure.</summary>
@@ -166,6 +172,12 @@ internal sealed partial class LibGit2Source : IGitSource
         var to = repo.Lookup<Commit>(toSha) ?? throw new GitPermanentException($"commit {toSha} is not in the repository");
         using var changes = repo.Diff.Compare<TreeChanges>(from.Tree, to.Tree);
         return changes.SelectMany(c => c.Path == c.OldPath ? [c.Path] : new[] { c.Path, c.OldPath }).Distinct().ToList();
+    }
+
+    public CommitSummary? Describe(ServiceOptions service, string sha)
+    {
+        using var repo = Open(service);
+        return repo?.Lookup<Commit>(sha) is { } commit ? new CommitSummary(commit.MessageShort, commit.Author.Name) : null;
     }
 
     private Repository? Open(ServiceOptions service)

@@ -1,6 +1,8 @@
 namespace FilmTrip.Hook.History;
 
-public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped }
+/// <summary>Stored and shown snake_case (<c>awaiting_approval</c>). AwaitingApproval and Rejected: a push to a service with
+/// RequireApproval waits for an operator, who approves (it becomes Queued) or rejects it (issue #12).</summary>
+public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped, AwaitingApproval, Rejected }
 
 public enum DeployTrigger { Push, Rollback, Manual }
 
