@@ -1,9 +1,12 @@
+using FilmTrip.Hook.Approvals;
 using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
+using FilmTrip.Hook.GitHub;
 using FilmTrip.Hook.Logging;
 using FilmTrip.Hook.ManualDeploys;
 using FilmTrip.Hook.Rollbacks;
+using FilmTrip.Hook.Notifications;
 using FilmTrip.Hook.Status;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
@@ -25,6 +28,9 @@ try
     builder.Services.AddStatusApi();
     builder.Services.AddRollbacks();
     builder.Services.AddManualDeploys();
+    builder.Services.AddApprovals();
+    builder.Services.AddNotifications();
+    builder.Services.AddGitHubDeployments();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
@@ -36,6 +42,7 @@ try
     app.MapStatusApi();
     app.MapRollbacks();
     app.MapManualDeploys();
+    app.MapApprovals();
     app.Run();
     return 0;
 }

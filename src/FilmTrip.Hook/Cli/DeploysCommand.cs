@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using FilmTrip.Hook.History;
 using FilmTrip.Hook.Status;
 
@@ -13,13 +14,16 @@ internal static class DeploysCommand
         var limit = new Option<int?>("--limit")
         {
             HelpName = "N", Description = $"How many (1 to {StatusEndpoints.MaxPageSize}, default 20)",
+            // Checked here as the API would, so a typo is a usage error (64) before any request.
+            CustomParser = r =>
+            {
+                if (r.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    && n is >= 1 and <= StatusEndpoints.MaxPageSize)
+                    return n;
+                r.AddError($"--limit must be a whole number from 1 to {StatusEndpoints.MaxPageSize}, not '{r.Tokens.FirstOrDefault()?.Value}'");
+                return null;
+            },
         };
-        // Checked here as the API would, so a typo is a usage error (64) before any request.
-        limit.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1 or > StatusEndpoints.MaxPageSize)
-                r.AddError($"--limit must be a whole number from 1 to {StatusEndpoints.MaxPageSize}");
-        });
         var state = new Option<string?>("--state") { HelpName = "STATE", Description = "Only deploys in this state" };
         state.AcceptOnlyFromAmong(DeployStates.Names);
         var json = CliContext.Json("GET /deploys");

@@ -27,6 +27,12 @@ public sealed class HookOptions
 
     public Dictionary<string, ServiceOptions> Services { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where deploy news goes (issue #12): robots of DingTalk, WeCom, Feishu, Slack, or a generic JSON receiver.</summary>
+    public List<Notifications.NotificationOptions> Notifications { get; set; } = [];
+
+    /// <summary>Optional: GitHub deployment statuses for every deploy (issue #12).</summary>
+    public GitHub.GitHubOptions? GitHub { get; set; }
+
     /// <summary>Problems found while loading secret files (reported by the validator).</summary>
     internal List<string> LoadProblems { get; } = [];
 }
@@ -62,6 +68,8 @@ public sealed class ServiceOptions
     public List<string[]> Verify { get; set; } = [];
 
     public int KeepReleases { get; set; } = 5;
+    /// <summary>A push is recorded as awaiting_approval and runs only once approved (POST /deploys/{id}/approve, issue #12).</summary>
+    public bool RequireApproval { get; set; }
     public string[] DependencyFiles { get; set; } = ["package.json", "package-lock.json"];
 
     /// <summary>Problems found while reading sections the binder cannot check (reported by the validator).</summary>

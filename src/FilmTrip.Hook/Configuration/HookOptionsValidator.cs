@@ -40,6 +40,8 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
 
         foreach (var p in CrossServiceProblems(o)) yield return p;
         foreach (var p in StrategyValidator.CrossProblems(o)) yield return p;
+        foreach (var p in Notifications.NotificationSettings.Problems(o)) yield return p;
+        foreach (var p in FilmTrip.Hook.GitHub.GitHubSettings.Problems(o)) yield return p;
     }
 
     private static IEnumerable<string> ServiceProblems(string key, string name, ServiceOptions s)

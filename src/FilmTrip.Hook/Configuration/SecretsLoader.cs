@@ -18,6 +18,8 @@ internal sealed partial class SecretsLoader : IPostConfigureOptions<HookOptions>
 
         foreach (var service in options.Services.Values)
             service.GitHubRepository ??= GitHubRepositoryOf(service.Repository);
+        Notifications.NotificationSettings.Load(options);
+        FilmTrip.Hook.GitHub.GitHubSettings.Load(options);
     }
 
     /// <summary>Reads a secret file, refusing one that is missing or that other users can read.</summary>

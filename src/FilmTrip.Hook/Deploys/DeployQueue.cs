@@ -19,7 +19,9 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
     public IReadOnlyList<DeployRecord>? AcceptPush(string deliveryId, string commit, IReadOnlyList<string> services)
     {
         var now = time.GetUtcNow();
-        var deploys = services.Select(s => NewRecord(s, DeployTrigger.Push, deliveryId, commit, now)).ToList();
+        // A service with RequireApproval records the push and runs nothing until an operator approves it (Approvals/).
+        var deploys = services.Select(s => NewRecord(s, DeployTrigger.Push, deliveryId, commit, now,
+            options.Value.Services[s].RequireApproval ? DeployState.AwaitingApproval : DeployState.Queued)).ToList();
         if (!history.AcceptDelivery(deliveryId, now, deploys, options.Value.RememberedDeliveries))
             return null;
         foreach (var deploy in deploys) events.Queued(deploy);
@@ -44,10 +46,11 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
 
     private void Signal(string service) => SignalOf(service).Release();
 
-    private DeployRecord NewRecord(string service, DeployTrigger trigger, string? deliveryId, string commit, DateTimeOffset now)
+    private DeployRecord NewRecord(string service, DeployTrigger trigger, string? deliveryId, string commit, DateTimeOffset now,
+        DeployState state = DeployState.Queued)
     {
         var id = $"{now.UtcDateTime:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        return new DeployRecord(id, service, trigger, deliveryId, commit, DeployState.Queued, now,
+        return new DeployRecord(id, service, trigger, deliveryId, commit, state, now,
             DeployLog.PathFor(options.Value.DataDirectory, id));
     }
 }

@@ -9,6 +9,9 @@ public enum CommitLookupResult { Found, NotFound, Ambiguous }
 
 public sealed record CommitLookup(CommitLookupResult Result, string? Sha = null);
 
+/// <summary>What a person reads about a commit in a notification: its first line and its author.</summary>
+public sealed record CommitSummary(string Subject, string Author);
+
 /// <summary>A service's repository as the deploy engine needs it. The real one is LibGit2Sharp over a cache under DataDirectory/repos.</summary>
 public interface IGitSource
 {
@@ -28,6 +31,16 @@ public interface IGitSource
 
     /// <summary>Repository paths that differ between two commits.</summary>
     IReadOnlyList<string> ChangedPaths(ServiceOptions service, string fromSha, string toSha);
+
+    /// <summary>
+    /// Fetches the branch and the remote's tags (a tag moved or deleted there follows) and resolves <paramref name="tag"/>
+    /// to the commit it names; NotFound when the remote has no such tag. Throws as <see cref="Fetch"/> does.
+    /// </summary>
+    CommitLookup ResolveTag(ServiceOptions service, string tag, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not resolve tags");
+
+    /// <summary>The commit's subject and author from the cache; null when the cache does not have it (not fetched yet).</summary>
+    CommitSummary? Describe(ServiceOptions service, string sha);
 }
 
 /// <summary>Network or remote trouble that a retry may cure.</summary>
@@ -36,7 +49,7 @@ public sealed class GitTransientException(string message, Exception inner) : Exc
 /// <summary>A failure a retry cannot cure (bad commit, missing subdirectory, broken cache).</summary>
 public sealed class GitPermanentException(string message, Exception? inner = null) : Exception(message, inner);
 
-internal sealed class LibGit2Source : IGitSource
+internal sealed partial class LibGit2Source : IGitSource
 {
     private const string Remote = "origin";
     private readonly string dataDirectory;
@@ -53,7 +66,10 @@ internal sealed class LibGit2Source : IGitSource
     // One cache repository may serve several services (backend and frontend of one repo): serialize access to it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new();
 
-    public string Fetch(ServiceOptions service, CancellationToken cancellationToken)
+    public string Fetch(ServiceOptions service, CancellationToken cancellationToken) => Fetch(service, [], cancellationToken);
+
+    /// <summary>Fetches the branch and <paramref name="extraRefSpecs"/>; returns the branch tip.</summary>
+    private string Fetch(ServiceOptions service, string[] extraRefSpecs, CancellationToken cancellationToken)
     {
         var path = CachePath(service);
         lock (Gates.GetOrAdd(path, _ => new object()))
@@ -81,7 +97,7 @@ internal sealed class LibGit2Source : IGitSource
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                Commands.Fetch(repo, Remote, [refSpec], options, logMessage: null);
+                Commands.Fetch(repo, Remote, [refSpec, .. extraRefSpecs], options, logMessage: null);
             }
             catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -156,6 +172,12 @@ internal sealed class LibGit2Source : IGitSource
         var to = repo.Lookup<Commit>(toSha) ?? throw new GitPermanentException($"commit {toSha} is not in the repository");
         using var changes = repo.Diff.Compare<TreeChanges>(from.Tree, to.Tree);
         return changes.SelectMany(c => c.Path == c.OldPath ? [c.Path] : new[] { c.Path, c.OldPath }).Distinct().ToList();
+    }
+
+    public CommitSummary? Describe(ServiceOptions service, string sha)
+    {
+        using var repo = Open(service);
+        return repo?.Lookup<Commit>(sha) is { } commit ? new CommitSummary(commit.MessageShort, commit.Author.Name) : null;
     }
 
     private Repository? Open(ServiceOptions service)

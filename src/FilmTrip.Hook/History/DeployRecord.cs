@@ -2,8 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace FilmTrip.Hook.History;
 
+/// <summary>Stored and shown snake_case (<c>awaiting_approval</c>). AwaitingApproval and Rejected: a push to a service with
+/// RequireApproval waits for an operator, who approves (it becomes Queued) or rejects it (issue #12).</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<DeployState>))]
-public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped }
+public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped, AwaitingApproval, Rejected }
 
 [JsonConverter(typeof(SnakeCaseEnumConverter<DeployTrigger>))]
 public enum DeployTrigger { Push, Rollback, Manual }

@@ -15,9 +15,9 @@ public sealed partial class HistoryStore
     public IReadOnlyList<DeployRecord> Queued() =>
         Query("WHERE state = 'queued' ORDER BY CASE trigger WHEN 'rollback' THEN 0 ELSE 1 END, queued_at, rowid", []);
 
-    /// <summary>The newest finished deploy of a service (not counting superseded or skipped ones).</summary>
+    /// <summary>The newest finished deploy of a service (not counting superseded ones, nor one awaiting approval).</summary>
     public DeployRecord? LastFinished(string service) =>
-        Query("WHERE service = $p0 AND state NOT IN ('queued', 'running', 'superseded') ORDER BY queued_at DESC, rowid DESC LIMIT 1", [service])
+        Query("WHERE service = $p0 AND state NOT IN ('queued', 'running', 'superseded', 'awaiting_approval') ORDER BY queued_at DESC, rowid DESC LIMIT 1", [service])
             .SingleOrDefault();
 
     /// <summary>The kept releases on disk (newest first) with the full sha each was built from, in one query.</summary>

@@ -77,7 +77,7 @@ public sealed partial class HistoryStore
         return true;
     }
 
-    /// <summary>Records a queued rollback or manual deploy. A manual deploy supersedes waiting pushes like a push does.</summary>
+    /// <summary>Records a queued rollback or manual deploy. A manual deploy supersedes waiting pushes (awaiting approval too) like a push does.</summary>
     public void Enqueue(DeployRecord deploy)
     {
         using var connection = Open();
@@ -91,7 +91,7 @@ public sealed partial class HistoryStore
     private static void SupersedeWaitingPushes(SqliteConnection connection, SqliteTransaction transaction, string service, DateTimeOffset at) =>
         Execute(connection, transaction,
             "UPDATE deploys SET state = 'superseded', finished_at = $at, error = 'a newer push arrived before this one started' " +
-            "WHERE service = $service AND state = 'queued' AND trigger <> 'rollback'",
+            "WHERE service = $service AND state IN ('queued', 'awaiting_approval') AND trigger <> 'rollback'",
             ("$service", service), ("$at", Format(at)));
 
     /// <summary>

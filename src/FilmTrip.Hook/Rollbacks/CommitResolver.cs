@@ -16,6 +16,8 @@ public enum CommitRefusal
     NotOnBranch,
     /// <summary>The remote could not be fetched to find the branch head.</summary>
     FetchFailed,
+    /// <summary>No release was live before the current one (rollback --previous).</summary>
+    NoPrevious,
 }
 
 public sealed record Refusal(CommitRefusal Reason, string Detail);
@@ -63,6 +65,26 @@ public sealed partial class CommitResolver(IGitSource git)
         };
     }
 
+    /// <summary>The commit a tag of the remote names (tags fetched now); it must be on the branch.</summary>
+    public ResolvedCommit Tagged(ServiceOptions service, string tag)
+    {
+        CommitLookup lookup;
+        try
+        {
+            lookup = git.ResolveTag(service, tag, CancellationToken.None);
+        }
+        catch (Exception e) when (e is GitTransientException or GitPermanentException)
+        {
+            return ResolvedCommit.Refuse(CommitRefusal.FetchFailed, $"cannot fetch the tags of {service.GitHubRepository ?? service.Repository}: {e.Message}");
+        }
+        if (lookup.Sha is not { } sha)
+            return ResolvedCommit.Refuse(CommitRefusal.NotFound, $"no tag '{tag}' in {service.GitHubRepository ?? service.Repository}");
+        return git.IsReachableFromBranch(service, sha)
+            ? new(sha)
+            : ResolvedCommit.Refuse(CommitRefusal.NotOnBranch,
+                $"tag {tag} names commit {sha}, which is not reachable from branch {service.Branch}; only commits of the deploy branch can go live");
+    }
+
     /// <summary>The branch tip as the remote has it now.</summary>
     public ResolvedCommit BranchHead(ServiceOptions service)
     {
@@ -75,6 +97,16 @@ public sealed partial class CommitResolver(IGitSource git)
             return ResolvedCommit.Refuse(CommitRefusal.FetchFailed, $"cannot find the head of branch {service.Branch}: {e.Message}");
         }
     }
+
+    public const string TagRule = "'tag' must be a tag name such as v1.0.0: letters, digits and . _ + - / (no '..', no leading '-' or '/', at most 100 characters)";
+
+    /// <summary>A tag name git accepts and no option or path trick: checked before git sees it.</summary>
+    public static bool IsTagName([NotNullWhen(true)] string? text) =>
+        text is { Length: > 0 and <= 100 } && TagName().IsMatch(text) && !text.Contains("..", StringComparison.Ordinal)
+        && !text.EndsWith(".lock", StringComparison.Ordinal) && !text.EndsWith('.');
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*\\z")]
+    private static partial Regex TagName();
 
     [GeneratedRegex("^[0-9a-fA-F]{7,40}\\z")]
     private static partial Regex ShortSha();

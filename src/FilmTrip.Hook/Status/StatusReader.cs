@@ -29,7 +29,10 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
             .Select(k => new KeptRelease(k.Commit, k.Release, ReleaseTime(k.Release)))
             .ToList();
         return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
-            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service));
+            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service))
+        {
+            Awaiting = history.AwaitingApproval(name).Select(DeploySummary.Of).ToList(),
+        };
     }
 
     /// <summary>Each color as history recorded it and as the upstream file routes; null for a Reload service.</summary>

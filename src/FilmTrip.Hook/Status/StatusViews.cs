@@ -23,7 +23,11 @@ public sealed record ColorStatus(string Color, string App, int Port, string? Rel
 
 public sealed record ServiceStatus(
     string Name, LiveRelease? Current, RunningDeploy? Running, int Queued, DeploySummary? LastDeploy, IReadOnlyList<KeptRelease> Releases,
-    string Strategy, IReadOnlyList<ColorStatus>? Colors);
+    string Strategy, IReadOnlyList<ColorStatus>? Colors)
+{
+    /// <summary>Pushes waiting for POST /deploys/{id}/approve (RequireApproval, issue #12); empty otherwise.</summary>
+    public IReadOnlyList<DeploySummary> Awaiting { get; init; } = [];
+}
 
 public sealed record StatusResponse(IReadOnlyList<ServiceStatus> Services);
 

@@ -36,7 +36,7 @@ public sealed class CliUsageTests : IDisposable
         var result = await RunAsync("deploys", "--limit", limit);
 
         Assert.Equal(64, result.ExitCode);
-        Assert.Equal("filmtrip-hook deploys: --limit must be a whole number from 1 to 200\nsee 'filmtrip-hook deploys --help'", result.Stderr.Trim());
+        Assert.Equal($"filmtrip-hook deploys: --limit must be a whole number from 1 to 200, not '{limit}'\nsee 'filmtrip-hook deploys --help'", result.Stderr.Trim());
     }
 
     [Theory]

@@ -90,3 +90,13 @@ public sealed class CliWorld : IAsyncDisposable
         _temp.Dispose();
     }
 }
+
+/// <summary>A test class with its own <see cref="CliWorld"/> per test, started before and disposed after each.</summary>
+public abstract class CliWorldTest : IAsyncLifetime
+{
+    protected CliWorld World { get; private set; } = null!;
+
+    public async Task InitializeAsync() => World = await CliWorld.StartAsync();
+
+    public async Task DisposeAsync() => await World.DisposeAsync();
+}

@@ -79,7 +79,7 @@ public sealed class ReadCommandTests : IAsyncLifetime
         var (exit, output) = await _world.RunAsync("deploys", "--limit", "many");
 
         Assert.Equal(64, exit);
-        Assert.Contains("filmtrip-hook deploys: Cannot parse argument 'many' for option '--limit'", output);
+        Assert.Contains("filmtrip-hook deploys: --limit must be a whole number from 1 to 200, not 'many'", output);
     }
 
     [Fact]
