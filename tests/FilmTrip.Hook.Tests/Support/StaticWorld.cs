@@ -86,8 +86,7 @@ public sealed class StaticWorld : IAsyncDisposable
             DeployAssert.State("succeeded", await Daemon.WaitForDeployAsync(id));
     }
 
-    public async Task<List<JsonNode>> DeploysOfAsync(string service) =>
-        (await Daemon.GetJsonAsync($"/deploys?service={service}&limit=200"))["deploys"]!.AsArray().Select(d => d!).ToList();
+    public Task<List<JsonNode>> DeploysOfAsync(string service) => Daemon.DeploysAsync(service);
 
     public async Task RestartAsync()
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using FilmTrip.Hook.Tests.Support;
 
@@ -50,30 +49,8 @@ public sealed class WebhookDaemonFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Raw webhook requests with every header under the test's control, and what the daemon recorded.</summary>
-internal static class WebhookRequests
+internal static class ResponseJson
 {
-    public static async Task<HttpResponseMessage> SendAsync(this Daemon daemon, byte[] body, string? @event = "push",
-        string? deliveryId = "new", string contentType = "application/json", string? signature = "sign", bool chunked = false)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/github") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (chunked) request.Headers.TransferEncodingChunked = true;
-        if (@event is not null) request.Headers.Add("X-GitHub-Event", @event);
-        if (deliveryId is not null) request.Headers.Add("X-GitHub-Delivery", deliveryId == "new" ? Guid.NewGuid().ToString() : deliveryId);
-        if (signature is not null)
-            request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature == "sign" ? Support.Webhooks.Sign(body) : signature);
-        return await daemon.Http.SendAsync(request);
-    }
-
-    /// <summary>Deploys recorded for a service, newest first.</summary>
-    public static async Task<JsonArray> DeploysAsync(this Daemon daemon, string service) =>
-        (await daemon.GetJsonAsync($"/deploys?service={service}&limit=200"))["deploys"]!.AsArray();
-
-    public static async Task<int> DeploysOfDeliveryAsync(this Daemon daemon, string deliveryId) =>
-        (await daemon.GetJsonAsync("/deploys?limit=200"))["deploys"]!.AsArray()
-            .Count(d => d!["deliveryId"]?.GetValue<string>() == deliveryId);
-
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }
