@@ -27,8 +27,9 @@ const HOOK = `http://127.0.0.1:${PORT.hook}`;
 const SECRET = crypto.randomBytes(32).toString('hex');
 const TOKEN = crypto.randomBytes(32).toString('hex');
 const BACKEND_REPO = 'acme/filmtrip';
-// The daemon does not filter pushes by Paths yet (every service of a repository deploys on every push), so the
-// frontend is matched under its own GitHub name to measure one service at a time. Same bare repository.
+// Paths keeps a push that changes only backend/ from building the frontend, but the frontend's deploy is still
+// queued and recorded (it ends `skipped`): the frontend is matched under its own GitHub name so that one push queues
+// one service and each row measures it alone. Same bare repository.
 const FRONTEND_REPO = 'acme/filmtrip-web';
 
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);

@@ -16,6 +16,7 @@
 # Everything is stopped on exit, Ctrl-C included.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/.." && pwd)
+. "$REPO/scripts/lib.sh" # pm2_path, nginx_path (FILMTRIP_PM2, FILMTRIP_NGINX), free_port, wait_http, stop_pid
 FAULTS=1
 for arg in "$@"; do
   case $arg in
@@ -26,8 +27,8 @@ for arg in "$@"; do
 done
 
 "$REPO/scripts/install-tools.sh"
-PM2=${FILMTRIP_PM2:-$REPO/.tools/node_modules/.bin/pm2}
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+PM2=$(pm2_path)
+NGINX=$(nginx_path)
 echo "bench: building the daemon (Release)" >&2
 dotnet build "$REPO/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
 DLL=$REPO/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll
@@ -36,11 +37,6 @@ WORK=$(mktemp -d /tmp/filmtrip-bench.XXXXXX)
 chmod 755 "$WORK" # nginx's workers (nobody, when started as root) read the frontend under it
 export PM2_HOME=$WORK/pm2
 NGINX_PID=""; DRIVE_PID=""
-stop_pid() { # pid signal deadline_s
-  kill "-$2" "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 $(($3 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
@@ -60,13 +56,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_http() { # url deadline_s
-  local end=$((SECONDS + $2))
-  until curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || { echo "bench: timeout waiting for $1" >&2; return 1; }; sleep 0.1
-  done
-}
 export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) HOOK_PORT=$(free_port) CANARY_PORT=$(free_port)
 
 # nginx with the seed's config.

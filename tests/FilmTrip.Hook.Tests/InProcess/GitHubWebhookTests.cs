@@ -29,6 +29,7 @@ public sealed class WebhookHost : IDisposable
 }
 
 /// <summary>POST /webhooks/github and GET /healthz: matching, parsing and every refusal, in process. Issue #2 §4-5.</summary>
+[Trait("Tier", "InProcess")]
 public sealed class GitHubWebhookTests(WebhookHost fixture) : IClassFixture<WebhookHost>
 {
     private const string Site = WebhookHost.SiteRepository;

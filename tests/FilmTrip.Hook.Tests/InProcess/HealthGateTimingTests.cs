@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FilmTrip.Hook.Tests.InProcess;
 
 /// <summary>The health gate's timing on a fake clock: when it gives up, and how long a pm2 app must stay up.</summary>
+[Trait("Tier", "InProcess")]
 public sealed class HealthGateTimingTests : IDisposable
 {
     private readonly Support.TempDirectory _temp = new("health");

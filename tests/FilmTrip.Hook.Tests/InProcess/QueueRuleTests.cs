@@ -8,6 +8,7 @@ namespace FilmTrip.Hook.Tests.InProcess;
 /// The queue's rules (newer pushes supersede waiting ones, rollbacks first), the daemon's clock in /status, and the
 /// fetch retry on fake time. Moved from Deploys/QueueAndLockTests where they needed a daemon, git and real backoff.
 /// </summary>
+[Trait("Tier", "InProcess")]
 public sealed class QueueRuleTests : IDisposable
 {
     private readonly HookHost _host = new();

@@ -6,6 +6,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.InProcess;
 
 /// <summary>POST /rollback's refusals: none reaches a deploy. Moved from Status/RollbackTests (there a daemon world a case).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class RollbackRequestTests(HookHost host) : IClassFixture<HookHost>
 {
     private readonly HookHost _host = host;

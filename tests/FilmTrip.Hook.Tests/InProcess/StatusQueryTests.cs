@@ -5,6 +5,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.InProcess;
 
 /// <summary>The read endpoints' refusals and their token rule. Moved from Status/StatusTests (there a daemon world a case).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class StatusQueryTests(HookHost host) : IClassFixture<HookHost>
 {
     [Theory]

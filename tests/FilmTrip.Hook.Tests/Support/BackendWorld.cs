@@ -144,7 +144,7 @@ public sealed class BackendWorld : IAsyncDisposable
     public async Task<(int Pid, int Restarts)> CanaryAsync()
     {
         var canary = (await Pm2.JlistAsync()).Single(p => p.Name == "other-service-a");
-        return (canary.Pid, canary.RestartTime);
+        return (canary.Pid, canary.Restarts);
     }
 
     /// <summary>The canary's pm2 pid, restart count and directory hash: equal before and after means untouched.</summary>
@@ -157,7 +157,7 @@ public sealed class BackendWorld : IAsyncDisposable
     /// <summary>The pids and restart counts of an app's online pm2 instances, in pm_id order.</summary>
     public async Task<IReadOnlyList<(int Pid, int Restarts)>> Pm2InstancesAsync(string app) =>
         (await Pm2.JlistAsync()).Where(p => p.Name == app && p.Status == "online").OrderBy(p => p.PmId)
-            .Select(p => (p.Pid, p.RestartTime)).ToList();
+            .Select(p => (p.Pid, p.Restarts)).ToList();
 
     /// <summary>Waits until pm2 has no app named <paramref name="app"/>, in any status.</summary>
     public Task WaitUntilPm2HasNoAsync(string app, TimeSpan timeout) =>
