@@ -56,7 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) HOOK_PORT=$(free_port) CANARY_PORT=$(free_port)
+export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) CANARY_PORT=$(free_port)
 
 # nginx with the seed's config.
 export PREFIX=$WORK/nginx FRONTEND_ROOT=$WORK/srv/frontend
@@ -74,7 +74,7 @@ echo "require('http').createServer((q, s) => s.end('other tenant')).listen($CANA
 "$PM2" start "$CANARY_DIR/server.js" --name other-service-a --no-color >/dev/null
 wait_http "http://127.0.0.1:$CANARY_PORT/" 20
 
-echo "bench: nginx api :$API_PORT web :$WEB_PORT, backend :$BACKEND_PORT, canary :$CANARY_PORT, daemon :$HOOK_PORT, work $WORK" >&2
+echo "bench: nginx api :$API_PORT web :$WEB_PORT, backend :$BACKEND_PORT, canary :$CANARY_PORT, work $WORK (the daemon binds a port of its own)" >&2
 export BENCH_WORK=$WORK BENCH_REPO=$REPO BENCH_PM2=$PM2 BENCH_NGINX=$NGINX BENCH_DAEMON_DLL=$DLL BENCH_FAULTS=$FAULTS \
   BENCH_RESULTS=$HERE/results
 # Each driver in the background and waited for: bash runs the INT/TERM traps only between commands, and `wait` is one.
