@@ -8,27 +8,27 @@ const fs = require('fs');
 const path = require('path');
 const { sleep, until, request, startDaemon: launchDaemon, stopDaemon: haltDaemon, hookClient } = require('./lib/hook');
 const { loadRunner } = require('./lib/loadrun');
-const { median, pct, procStatus, timed, canary: canaryOf, machine: machineOf, markdownTable } = require('./lib/measure');
-const { git, gitWork } = require('./lib/gitwork');
+const { procStatus, canary: canaryOf, machine: machineOf } = require('./lib/measure');
+const { gitWork } = require('./lib/gitwork');
 
 const E = process.env;
 const WORK = E.BENCH_WORK;
 const ROOT = E.BENCH_REPO;
 const PM2 = E.BENCH_PM2;
 const DLL = E.BENCH_DAEMON_DLL;
-const PORT = { api: +E.API_PORT, web: +E.WEB_PORT, backend: +E.BACKEND_PORT, hook: +E.HOOK_PORT, canary: +E.CANARY_PORT };
+const PORT = { api: +E.API_PORT, web: +E.WEB_PORT, backend: +E.BACKEND_PORT, canary: +E.CANARY_PORT };
 const CLIENTS = E.CLIENTS || '16';
 const PAIRS = Number(E.PAIRS || 3);
 const PUSHES = Number(E.PUSHES || 250);
 const FAULTS = E.BENCH_FAULTS !== '0';
 const SETTLE_MS = 2500; // after the event: the old workers' last requests land (they exit within 4 s)
 const RAMP_MS = 1000; // load ramp-up before the event
-const HOOK = `http://127.0.0.1:${PORT.hook}`;
 const SECRET = crypto.randomBytes(32).toString('hex');
 const TOKEN = crypto.randomBytes(32).toString('hex');
 const BACKEND_REPO = 'acme/filmtrip';
-// The daemon does not filter pushes by Paths yet (every service of a repository deploys on every push), so the
-// frontend is matched under its own GitHub name to measure one service at a time. Same bare repository.
+// Paths keeps a push that changes only backend/ from building the frontend, but the frontend's deploy is still
+// queued and recorded (it ends `skipped`): the frontend is matched under its own GitHub name so that one push queues
+// one service and each row measures it alone. Same bare repository.
 const FRONTEND_REPO = 'acme/filmtrip-web';
 
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -77,14 +77,15 @@ function writeConfig() {
 }
 
 async function startDaemon() {
-  daemon = await launchDaemon({ dll: DLL, configPath: path.join(WORK, 'hook.json'), url: HOOK,
+  daemon = await launchDaemon({ dll: DLL, configPath: path.join(WORK, 'hook.json'),
     logPath: path.join(WORK, 'daemon.log'), pidPath: path.join(WORK, 'daemon.pid') });
   return daemon;
 }
 const stopDaemon = (signal) => haltDaemon(daemon, signal);
 
 // ---------- http ----------
-const hook = hookClient({ url: HOOK, secret: SECRET, token: TOKEN,
+// The daemon binds port 0 at each start (the kill -9 fault restarts it): the client asks it where it is now.
+const hook = hookClient({ url: () => daemon.url, secret: SECRET, token: TOKEN,
   payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
 const { getJson, deployOf, waitDeploy, statusOf, idle } = hook;
 const push = (sha, repository = BACKEND_REPO) => hook.push(sha, repository);
@@ -105,204 +106,13 @@ function healthyAt(detail) {
   return h ? Date.parse(h.startedAt) + h.durationSeconds * 1000 : NaN;
 }
 
-// ---------- scenarios ----------
-async function backendDeploy(keepalive) {
-  const { v, sha } = newBackendVersion();
-  const r = await underLoad('api', keepalive, async () => {
-    const p = await push(sha);
-    const d = await waitDeploy(p.deploys['filmtrip-backend']);
-    return { state: d.deploy.state, version: v };
-  });
-  r.ok = r.info.state === 'succeeded' && (await served()) === v;
-  return r;
-}
-async function frontendDeploy(keepalive) {
-  const { v, sha } = newFrontendVersion();
-  const r = await underLoad('web', keepalive, async () => {
-    const p = await push(sha, FRONTEND_REPO);
-    const d = await waitDeploy(p.deploys['filmtrip-frontend']);
-    return { state: d.deploy.state, version: v };
-  });
-  r.ok = r.info.state === 'succeeded' && (await served(PORT.web, '/')).includes(`>${v}<`);
-  return r;
-}
-async function rollbackRow(keepalive, toSha, toVersion) {
-  const r = await underLoad('api', keepalive, async () => {
-    const id = await rollback(toSha);
-    const d = await waitDeploy(id);
-    return { state: d.deploy.state, version: toVersion, instant: d.steps.every((s) => !s.name.startsWith('build')) };
-  });
-  r.ok = r.info.state === 'succeeded' && (await served()) === toVersion && r.info.instant;
-  return r;
-}
-async function tenDeploys(keepalive) {
-  const r = await underLoad('api', keepalive, async () => {
-    const states = [];
-    for (let i = 0; i < 10; i++) {
-      const { sha } = newBackendVersion();
-      const p = await push(sha);
-      states.push((await waitDeploy(p.deploys['filmtrip-backend'])).deploy.state);
-    }
-    return { states };
-  }, 600);
-  r.ok = r.info.states.every((s) => s === 'succeeded');
-  return r;
-}
-
-async function overheadPairs() {
-  const plain = path.join(WORK, 'plain');
-  git(WORK, 'clone', '-q', bare, plain);
-  const pairs = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const runDaemon = async () => {
-      const { sha } = newBackendVersion();
-      const t0 = Date.now();
-      const p = await push(sha);
-      const d = await waitDeploy(p.deploys['filmtrip-backend']);
-      if (d.deploy.state !== 'succeeded') throw new Error(`overhead deploy ${d.deploy.state}: ${d.deploy.error}`);
-      const stable = d.steps.find((s) => s.name === 'health');
-      return { ms: healthyAt(d) - t0, steps: d.steps.map((s) => [s.name, +s.durationSeconds.toFixed(3)]), healthStepMs: stable.durationSeconds * 1000 };
-    };
-    const runPlain = async () => {
-      const { sha } = newBackendVersion();
-      const ms = timed(path.join(ROOT, 'bench/plain-deploy.sh'), [plain, sha, `http://127.0.0.1:${PORT.backend}/health`],
-        { PM2: PM2, PORT: String(PORT.backend), NODE_ENV: 'production' });
-      return { ms };
-    };
-    // Alternate which goes first, so drift (caches, CPU) does not favour one side.
-    let d, s;
-    if (i % 2 === 0) { d = await runDaemon(); s = await runPlain(); } else { s = await runPlain(); d = await runDaemon(); }
-    pairs.push({ daemonMs: Math.round(d.ms), plainMs: Math.round(s.ms), ratio: +(d.ms / s.ms).toFixed(3), daemonSteps: d.steps, healthStepMs: Math.round(d.healthStepMs) });
-    log(`overhead pair ${i + 1}: daemon ${Math.round(d.ms)} ms, plain ${Math.round(s.ms)} ms`);
-  }
-  await idle('filmtrip-backend');
-  return { pairs, medianRatio: +median(pairs.map((p) => p.ratio)).toFixed(3),
-    medianDaemonMs: median(pairs.map((p) => p.daemonMs)), medianPlainMs: median(pairs.map((p) => p.plainMs)) };
-}
-
-/** POST /rollback to a kept release until every answer through nginx is the old version, vs a bare pm2 reload. */
-async function rollbackLatency(a, b) {
-  const samples = [];
-  let target = a;
-  for (let i = 0; i < 3; i++) {
-    const t0 = Date.now();
-    const id = await rollback(target.sha);
-    let first = null, streak = 0;
-    await until(async () => {
-      const v = await served();
-      if (v === target.v) { first ??= Date.now(); streak++; } else streak = 0;
-      return streak >= 20; // 20 answers in a row from the kept release: both workers serve it
-    }, 60000, 'the kept version served');
-    const all = Date.now() - t0 - 0;
-    const d = await waitDeploy(id);
-    samples.push({ firstMs: first - t0, allMs: all, state: d.deploy.state });
-    target = target === a ? b : a;
-  }
-  await idle('filmtrip-backend');
-  const bare = [];
-  for (let i = 0; i < 3; i++) bare.push(timed(PM2, ['reload', 'filmtrip-backend', '--no-color'], {}));
-  return { samples, bareReloadMs: bare.map(Math.round), medianRollbackMs: median(samples.map((s) => s.allMs)),
-    medianFirstMs: median(samples.map((s) => s.firstMs)), medianBareMs: Math.round(median(bare)), endVersion: target === a ? b.v : a.v };
-}
-
-async function webhookAck(sampleRss) {
-  const { sha } = newBackendVersion();
-  const p = await push(sha);
-  await until(async () => (await deployOf(p.deploys['filmtrip-backend'])).deploy.state === 'running', 30000, 'the deploy running');
-  const ms = [];
-  let duringDeploy = 0;
-  for (let i = 0; i < PUSHES; i++) {
-    const r = await push(sha);
-    ms.push(r.ms);
-    if (i % 25 === 0) sampleRss();
-  }
-  duringDeploy = (await deployOf(p.deploys['filmtrip-backend'])).deploy.state === 'running' ? PUSHES : 'some after the first deploy ended';
-  await idle('filmtrip-backend');
-  return { n: ms.length, p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1), max: +Math.max(...ms).toFixed(1), stillRunningAtEnd: duringDeploy };
-}
-
-// ---------- faults (each under keep-alive load on the API) ----------
-async function fault(name, expectState, fn) {
-  log(`fault: ${name}`);
-  const before = await statusOf('filmtrip-backend');
-  const versionBefore = await served();
-  const r = await underLoad('api', true, fn);
-  const after = await statusOf('filmtrip-backend');
-  r.expected = expectState;
-  r.state = r.info.state;
-  r.currentUnchanged = before.current.releaseId === after.current.releaseId && (await served()) === versionBefore;
-  r.statusState = after.lastDeploy?.state;
-  r.ok = r.info.ok ?? (r.state === expectState && r.statusState === expectState && (r.info.keepsCurrent === false || r.currentUnchanged));
-  return r;
-}
-async function faults() {
-  const out = {};
-  out.failingBuild = await fault('failing build', 'failed', async () => {
-    const migrate = fs.readFileSync(path.join(work, 'backend/migrate.js'), 'utf8');
-    write('backend/migrate.js', "console.error('migration failed'); process.exit(1);\n");
-    const sha = commit('broken migration');
-    write('backend/migrate.js', migrate);
-    const d = await waitDeploy((await push(sha)).deploys['filmtrip-backend']);
-    return { state: d.deploy.state, error: d.deploy.error };
-  });
-  commit('fix migration');
-
-  out.crashOnStart = await fault('crash on start', 'rolled_back', async () => {
-    write('backend/CRASH_ON_START', 'yes\n');
-    const sha = commit('crash on start');
-    remove('backend/CRASH_ON_START');
-    const d = await waitDeploy((await push(sha)).deploys['filmtrip-backend']);
-    return { state: d.deploy.state, error: d.deploy.error };
-  });
-  commit('no crash');
-
-  out.unreachableRemote = await fault('unreachable git remote', 'failed', async () => {
-    const { sha } = newBackendVersion();
-    fs.renameSync(bare, bare + '.away');
-    try {
-      const d = await waitDeploy((await push(sha)).deploys['filmtrip-backend']);
-      return { state: d.deploy.state, error: d.deploy.error };
-    } finally { fs.renameSync(bare + '.away', bare); }
-  });
-
-  out.kill9DuringBuild = await fault('kill -9 during build, restart', 'interrupted', async () => {
-    const migrate = fs.readFileSync(path.join(work, 'backend/migrate.js'), 'utf8');
-    write('backend/migrate.js', `setTimeout(() => {}, 6000);\n${migrate}`); // a 6 s migration to kill the daemon in
-    const sha = commit('slow migration');
-    write('backend/migrate.js', migrate);
-    const id = (await push(sha)).deploys['filmtrip-backend'];
-    await until(async () => (await statusOf('filmtrip-backend')).running?.step === 'build: npm run migrate', 30000, 'the migrate step');
-    const releaseDir = (await deployOf(id)).deploy.releaseId;
-    await stopDaemon('SIGKILL');
-    await startDaemon();
-    const d = await waitDeploy(id);
-    // The orphaned `npm run migrate` ends on its own within 6 s; wait for it so it cannot touch anything later.
-    await sleep(6500);
-    return { state: d.deploy.state, error: d.deploy.error, halfBuiltReleaseRemoved: !fs.existsSync(path.join(WORK, 'srv/backend/releases', releaseDir)) };
-  });
-  out.kill9DuringBuild.ok = out.kill9DuringBuild.ok && out.kill9DuringBuild.info.halfBuiltReleaseRemoved;
-  commit('fast migration');
-
-  // A kept release to roll back to, then a push sent while that rollback runs: both complete, in order.
-  const kept = newBackendVersion();
-  await waitDeploy((await push(kept.sha)).deploys['filmtrip-backend']);
-  const live = newBackendVersion();
-  await waitDeploy((await push(live.sha)).deploys['filmtrip-backend']);
-  out.pushDuringRollback = await fault('push during a rollback', 'succeeded', async () => {
-    const rb = await rollback(kept.sha);
-    await until(async () => (await deployOf(rb)).deploy.state === 'running', 30000, 'the rollback running');
-    const next = newBackendVersion();
-    const pushedWhile = (await deployOf(rb)).deploy.state;
-    const pid = (await push(next.sha)).deploys['filmtrip-backend'];
-    const r = await waitDeploy(rb);
-    const p = await waitDeploy(pid);
-    const inOrder = Date.parse(p.deploy.startedAt) >= Date.parse(r.deploy.finishedAt);
-    const v = await served();
-    return { state: p.deploy.state, rollbackState: r.deploy.state, pushSentWhileRollback: pushedWhile, inOrder, servedVersion: v,
-      ok: r.deploy.state === 'succeeded' && p.deploy.state === 'succeeded' && inOrder && v === next.v, keepsCurrent: false };
-  });
-  return out;
-}
+// ---------- scenarios (bench/seed/) ----------
+const ctx = { push, rollback, waitDeploy, deployOf, statusOf, idle, served, underLoad, newBackendVersion, newFrontendVersion, healthyAt, log,
+  repo, startDaemon, stopDaemon, FRONTEND_REPO, PORT, PAIRS, PUSHES, WORK, ROOT, PM2, bare, work };
+const { backendDeploy, frontendDeploy, rollbackRow, tenDeploys } = require('./seed/rows')(ctx);
+const { overheadPairs, rollbackLatency, webhookAck } = require('./seed/timing')(ctx);
+const { faults } = require('./seed/faults')(ctx);
+const { table } = require('./seed/table');
 
 // ---------- main ----------
 async function main() {
@@ -379,43 +189,6 @@ async function main() {
 }
 
 const machine = () => machineOf(PM2, E.BENCH_NGINX);
-
-function table(r) {
-  const rows = [];
-  const add = (what, result, goal, met) => rows.push({ what, result, goal, met });
-  const loadRow = (what, x) => add(what, `${x.failed} / ${x.total} failed, ${x.rps} req/s${x.ok ? '' : ' (WRONG END STATE)'}`,
-    '0 failed at ≥2,000 req/s', x.failed === 0 && x.ok && x.rps >= 2000 ? 'met' : x.failed === 0 && x.ok ? 'missed (rate)' : 'missed');
-  const names = { backendDeploy: 'Backend deploy', frontendDeploy: 'Frontend deploy', rollback: 'Rollback to a kept release', tenDeploys: '10 back-to-back backend deploys' };
-  if (r.overhead) {
-  for (const [key, label] of Object.entries(names))
-    for (const k of ['on', 'off']) loadRow(`${label}, keep-alive ${k}`, r.rows[`${key}_${k}`]);
-  const o = r.overhead;
-  add(`Deploy overhead (median of ${o.pairs.length} pairs)`, `${o.medianRatio.toFixed(2)} (daemon ${(o.medianDaemonMs / 1000).toFixed(2)} s vs script ${(o.medianPlainMs / 1000).toFixed(2)} s)`,
-    '≤ 1.10', o.medianRatio <= 1.10 ? 'met' : 'missed');
-  const l = r.rollbackLatency;
-  add('Rollback latency to a kept release', `${(l.medianRollbackMs / 1000).toFixed(2)} s (first old answer ${(l.medianFirstMs / 1000).toFixed(2)} s) vs bare pm2 reload ${(l.medianBareMs / 1000).toFixed(2)} s`,
-    '≤ bare reload + 1 s', l.medianRollbackMs <= l.medianBareMs + 1000 ? 'met' : 'missed');
-  const w = r.webhookAck;
-  add(`Webhook ack latency (${w.n} pushes during a deploy)`, `p50 ${w.p50} ms, p99 ${w.p99} ms`, 'p99 ≤ 50 ms', w.p99 <= 50 ? 'met' : 'missed');
-  const m = r.daemonRss;
-  add('Daemon RSS idle / peak during deploys', `${(m.idleKb / 1024).toFixed(0)} MiB / ${(Math.max(m.peakSampledKb, m.vmHwmKb) / 1024).toFixed(0)} MiB (VmHWM)`, 'reported', '—');
-  }
-  if (r.faults) {
-    const f = r.faults;
-    const faultRow = (what, x, shows) => add(`Fault: ${what}`, `${shows}; ${x.failed} / ${x.total} failed, ${x.rps} req/s`,
-      '0 failed, right state', x.failed === 0 && x.ok ? 'met' : 'missed');
-    faultRow('failing build', f.failingBuild, `${f.failingBuild.state}, current ${f.failingBuild.currentUnchanged ? 'unchanged' : 'CHANGED'}`);
-    faultRow('backend crashes on start', f.crashOnStart, `${f.crashOnStart.state}, current ${f.crashOnStart.currentUnchanged ? 'unchanged' : 'CHANGED'}`);
-    faultRow('unreachable git remote', f.unreachableRemote, `${f.unreachableRemote.state}, current ${f.unreachableRemote.currentUnchanged ? 'unchanged' : 'CHANGED'}`);
-    faultRow('kill -9 during build, restart', f.kill9DuringBuild, `${f.kill9DuringBuild.state}, current ${f.kill9DuringBuild.currentUnchanged ? 'unchanged' : 'CHANGED'}`);
-    const p = f.pushDuringRollback.info;
-    faultRow('push during a rollback', f.pushDuringRollback, `rollback ${p.rollbackState} then push ${p.state}${p.inOrder ? ', in order' : ', OUT OF ORDER'}`);
-  }
-  const b = r.canaryBefore, a = r.canaryAfter;
-  const same = b.pid === a.pid && b.restarts === a.restarts && b.dirSha256 === a.dirSha256 && a.status === 'online';
-  add('Canary tenant: pid, restarts, dir hash', `${b.pid}, ${b.restarts}, ${b.dirSha256} → ${a.pid}, ${a.restarts}, ${a.dirSha256}`, 'unchanged', same ? 'met' : 'missed');
-  return markdownTable(rows);
-}
 
 async function shutdown(code) {
   for (const c of children) c.kill('SIGINT');

@@ -14,7 +14,8 @@
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}; DEADLINE_S=${DEADLINE_S:-1500}; KEEP=${KEEP:-0}
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-pm2="$repo/.tools/node_modules/.bin/pm2"
+. "$repo/scripts/lib.sh" # pm2_path (FILMTRIP_PM2), free_port, new_secret, stop_pid, start_daemon
+pm2="$(pm2_path)"
 work="$(mktemp -d /tmp/filmtrip-fast.XXXXXX)"
 export PM2_HOME="$work/pm2"
 daemon_pid=""; watchdog_pid=""; driver_pid=""
@@ -24,11 +25,7 @@ cleanup() {
   trap - EXIT INT TERM
   [ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null || true
   [ -n "$driver_pid" ] && kill "$driver_pid" 2>/dev/null || true
-  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-    kill "$daemon_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$daemon_pid" 2>/dev/null || true
-  fi
+  [ -n "$daemon_pid" ] && stop_pid "$daemon_pid" TERM 10
   # Only this run's pm2: PM2_HOME is the temporary one above, never ~/.pm2.
   if [ -d "$PM2_HOME" ] && [ -x "$pm2" ]; then "$pm2" kill --no-color >/dev/null 2>&1 || true; fi
   if [ "$KEEP" = 1 ] || [ "$code" != 0 ]; then echo "fast-deploy: work directory kept: $work" >&2; else rm -rf "$work"; fi
@@ -58,9 +55,8 @@ git init -q --initial-branch main "$work/clone"
 cp -r "$repo/samples/filmtrip-express/." "$work/clone/"
 rm -rf "$work/clone/backend/node_modules" "$work/clone/frontend/node_modules" "$work/clone/frontend/dist" "$work/clone/backend/MIGRATED"
 echo "NODE_ENV=production" > "$work/srv/backend/shared/.env"
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-hook_port="$(free_port)"; backend_port="$(free_port)"
-secret="$(openssl rand -hex 32)"; token="$(openssl rand -hex 32)"
+backend_port="$(free_port)"
+secret="$(new_secret)"; token="$(new_secret)"
 (umask 077; printf '%s' "$secret" > "$work/webhook-secret"; printf '%s' "$token" > "$work/api-token")
 cat > "$work/hook.json" <<JSON
 {
@@ -97,17 +93,14 @@ cat > "$work/hook.json" <<JSON
 }
 JSON
 
-echo "fast-deploy: pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1:$hook_port" >&2
+echo "fast-deploy: pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1" >&2
 "$pm2" ping --no-color >/dev/null
-dotnet "$daemon_dll" --config "$work/hook.json" --urls "http://127.0.0.1:$hook_port" > "$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 1 300); do curl -fs -m 1 "http://127.0.0.1:$hook_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs -m 1 "http://127.0.0.1:$hook_port/healthz" >/dev/null || { echo "the daemon did not start:" >&2; cat "$work/daemon.log" >&2; exit 1; }
+start_daemon "$daemon_dll" "$work/hook.json" "$work/daemon.log"
 
 mkdir -p "$repo/bench/results"
 out="$repo/bench/results/fast-deploy-$(date -u +%Y%m%dT%H%M%SZ).json"
 node "$repo/bench/fast/bench.mjs" \
-  --api "http://127.0.0.1:$hook_port" --secret-file "$work/webhook-secret" --token-file "$work/api-token" --clone "$work/clone" --bare "$work/filmtrip.git" \
+  --api "$daemon_url" --secret-file "$work/webhook-secret" --token-file "$work/api-token" --clone "$work/clone" --bare "$work/filmtrip.git" \
   --pm2 "$pm2" --pm2-app filmtrip-express-backend --backend-url "http://127.0.0.1:$backend_port" \
   --frontend-root "$work/srv/frontend" --payload "$repo/samples/github-payloads/push/with-new-branch.payload.json" \
   --rounds "$ROUNDS" --out "$out" &

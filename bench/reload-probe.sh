@@ -13,8 +13,9 @@ set -euo pipefail
 K=${K:-8}; CLIENTS=${CLIENTS:-16}; KEEPALIVE=${KEEPALIVE:-on}; MODE=${MODE:-cluster}
 BASELINE=${BASELINE:-0}; METHOD=${METHOD:-GET}; REV=${REV:-}; SETTLE_S=${SETTLE_S:-2}
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/.." && pwd)
-PM2=${FILMTRIP_PM2:-$( [ -x "$REPO/.tools/node_modules/.bin/pm2" ] && echo "$REPO/.tools/node_modules/.bin/pm2" || command -v pm2 )}
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+. "$REPO/scripts/lib.sh" # pm2_path, nginx_path (FILMTRIP_PM2, FILMTRIP_NGINX), free_port, wait_http, stop_pid
+PM2=$(pm2_path)
+NGINX=$(nginx_path)
 
 WORK=$(mktemp -d /tmp/filmtrip-probe.XXXXXX)
 export PM2_HOME=$WORK/pm2
@@ -22,21 +23,11 @@ NGINX_PID=""; LOAD_PID=""
 cleanup() {
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
   "$PM2" kill --no-color >/dev/null 2>&1 || true
-  if [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null; then
-    for _ in $(seq 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$NGINX_PID" 2>/dev/null || true
-  fi
+  [ -n "$NGINX_PID" ] && stop_pid "$NGINX_PID" QUIT 5
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_http() { # url deadline_s
-  local end=$((SECONDS + $2))
-  until curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || { echo "timeout waiting for $1" >&2; return 1; }; sleep 0.1
-  done
-}
 
 # The app and nginx template, from a commit or from the working tree.
 mkdir -p "$WORK/src" "$WORK/app/releases"

@@ -16,6 +16,7 @@
 # Everything is stopped on exit, Ctrl-C included.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/.." && pwd)
+. "$REPO/scripts/lib.sh" # pm2_path, nginx_path (FILMTRIP_PM2, FILMTRIP_NGINX), free_port, wait_http, stop_pid
 FAULTS=1
 for arg in "$@"; do
   case $arg in
@@ -26,8 +27,8 @@ for arg in "$@"; do
 done
 
 "$REPO/scripts/install-tools.sh"
-PM2=${FILMTRIP_PM2:-$REPO/.tools/node_modules/.bin/pm2}
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+PM2=$(pm2_path)
+NGINX=$(nginx_path)
 echo "bench: building the daemon (Release)" >&2
 dotnet build "$REPO/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
 DLL=$REPO/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll
@@ -36,11 +37,6 @@ WORK=$(mktemp -d /tmp/filmtrip-bench.XXXXXX)
 chmod 755 "$WORK" # nginx's workers (nobody, when started as root) read the frontend under it
 export PM2_HOME=$WORK/pm2
 NGINX_PID=""; DRIVE_PID=""
-stop_pid() { # pid signal deadline_s
-  kill "-$2" "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 $(($3 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
@@ -60,14 +56,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_http() { # url deadline_s
-  local end=$((SECONDS + $2))
-  until curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || { echo "bench: timeout waiting for $1" >&2; return 1; }; sleep 0.1
-  done
-}
-export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) HOOK_PORT=$(free_port) CANARY_PORT=$(free_port)
+export BACKEND_PORT=$(free_port) API_PORT=$(free_port) WEB_PORT=$(free_port) CANARY_PORT=$(free_port)
 
 # nginx with the seed's config.
 export PREFIX=$WORK/nginx FRONTEND_ROOT=$WORK/srv/frontend
@@ -85,7 +74,7 @@ echo "require('http').createServer((q, s) => s.end('other tenant')).listen($CANA
 "$PM2" start "$CANARY_DIR/server.js" --name other-service-a --no-color >/dev/null
 wait_http "http://127.0.0.1:$CANARY_PORT/" 20
 
-echo "bench: nginx api :$API_PORT web :$WEB_PORT, backend :$BACKEND_PORT, canary :$CANARY_PORT, daemon :$HOOK_PORT, work $WORK" >&2
+echo "bench: nginx api :$API_PORT web :$WEB_PORT, backend :$BACKEND_PORT, canary :$CANARY_PORT, work $WORK (the daemon binds a port of its own)" >&2
 export BENCH_WORK=$WORK BENCH_REPO=$REPO BENCH_PM2=$PM2 BENCH_NGINX=$NGINX BENCH_DAEMON_DLL=$DLL BENCH_FAULTS=$FAULTS \
   BENCH_RESULTS=$HERE/results
 # Each driver in the background and waited for: bash runs the INT/TERM traps only between commands, and `wait` is one.

@@ -35,9 +35,10 @@ trap cleanup EXIT
 ( while sleep 0.2; do n="$(cat "$pids/pids.current")"; [ "$n" -gt "$(cat "$peak_tasks")" ] && echo "$n" > "$peak_tasks"; done ) &
 sampler=$!
 
-mkdir -p "$HOME/.npm" "$root/.sandbox"
+sandbox="${FILMTRIP_SANDBOX:-$root/.sandbox}"
+mkdir -p "$HOME/.npm" "$sandbox"
 status=0
-UNIT_LIMITS_CGROUPS="$memory/cgroup.procs $pids/cgroup.procs" UNIT_LIMITS_RW="$root/.sandbox $HOME/.npm" \
+UNIT_LIMITS_CGROUPS="$memory/cgroup.procs $pids/cgroup.procs" UNIT_LIMITS_RW="$sandbox $HOME/.npm" \
   FILMTRIP_HOOK_WRAPPER="$root/scripts/unit-limits.sh" "$root/scripts/sandbox.sh" || status=$?
 
 echo

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a local sandbox: push -> deploy -> status -> rollback, with the real daemon, git, npm and pm2.
-# Everything lives in <repo>/.sandbox; every process it starts is stopped on exit (Ctrl-C included).
+# Everything lives in <repo>/.sandbox (or $FILMTRIP_SANDBOX, which it empties first); every process it starts is
+# stopped on exit (Ctrl-C included).
 #   scripts/sandbox.sh               the backend under the Reload strategy (pm2 reload)
 #   scripts/sandbox.sh --blue-green  the backend under BlueGreen: two pm2 colors behind a sandbox nginx on a high port
 set -euo pipefail
@@ -12,20 +13,18 @@ for arg in "$@"; do
   esac
 done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-sandbox="$root/.sandbox"
-pm2="$root/.tools/node_modules/.bin/pm2"
+. "$root/scripts/lib.sh"
+sandbox="${FILMTRIP_SANDBOX:-$root/.sandbox}"
+pm2="$(pm2_path)"
 export PM2_HOME="$sandbox/pm2"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 stop_all() {
   local code=$?
   trap - EXIT INT TERM
-  if [ -f "$sandbox/daemon.pid" ] && kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null; then
-    kill "$(cat "$sandbox/daemon.pid")" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null || break; sleep 0.1; done
-  fi
+  local pid="${daemon_pid:-$(cat "$sandbox/daemon.pid" 2>/dev/null || true)}"
+  [ -n "$pid" ] && stop_pid "$pid" TERM 10
   rm -f "$sandbox/daemon.pid"
   if [ -f "$sandbox/nginx/nginx.pid" ]; then kill -QUIT "$(cat "$sandbox/nginx/nginx.pid")" 2>/dev/null || true; fi
   if [ -d "$PM2_HOME" ] && [ -x "$pm2" ]; then "$pm2" kill --no-color >/dev/null 2>&1 || true; fi
@@ -61,15 +60,14 @@ commit() {
   git -C "$sandbox/work/filmtrip" push -q --force "$sandbox/filmtrip.git" HEAD:refs/heads/main
   git -C "$sandbox/work/filmtrip" rev-parse HEAD
 }
-secret="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
-token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+secret="$(new_secret)"; token="$(new_secret)"
 (umask 077; printf '%s' "$secret" > "$sandbox/webhook-secret"; printf '%s' "$token" > "$sandbox/api-token")
 echo "NODE_ENV=production" > "$sandbox/srv/backend/shared/.env"
-hook_port="$(free_port)"; backend_port="$(free_port)"
+backend_port="$(free_port)"
 strategy_json=""
 if [ "$strategy" = BlueGreen ]; then
   # nginx in front of the backend, as on the server: the daemon rewrites the upstream file nginx includes.
-  green_port="$(free_port)"; nginx_port="$(free_port)"; nginx="$(command -v nginx || echo /usr/sbin/nginx)"
+  green_port="$(free_port)"; nginx_port="$(free_port)"; nginx="$(nginx_path)"
   mkdir -p "$sandbox/nginx"
   echo "server 127.0.0.1:$backend_port max_fails=3 fail_timeout=30s;" > "$sandbox/nginx/backend.upstream.conf"
   cat > "$sandbox/nginx/nginx.conf" <<NGINX
@@ -131,14 +129,14 @@ cat > "$sandbox/hook.json" <<JSON
 JSON
 echo "config: $sandbox/hook.json (secret and token generated into $sandbox, mode 600)"
 
-say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1:$hook_port"
+say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1"
 "$pm2" ping --no-color >/dev/null
 # FILMTRIP_HOOK_WRAPPER: a command the daemon runs under (scripts/unit-limits.sh: the systemd unit's limits).
-${FILMTRIP_HOOK_WRAPPER:-} dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" > "$sandbox/daemon.log" 2>&1 &
-echo $! > "$sandbox/daemon.pid"
-api="http://127.0.0.1:$hook_port"
-for _ in $(seq 1 300); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "$api/healthz" >/dev/null || { echo "the daemon did not start:"; cat "$sandbox/daemon.log"; exit 1; }
+# shellcheck disable=SC2086 # the wrapper is a command line
+start_daemon "$daemon_dll" "$sandbox/hook.json" "$sandbox/daemon.log" ${FILMTRIP_HOOK_WRAPPER:-}
+echo "$daemon_pid" > "$sandbox/daemon.pid"
+api="$daemon_url"
+echo "daemon: $api"
 
 # Sends the push webhook exactly as GitHub would: JSON body, HMAC-SHA256 signature over the raw bytes, a delivery id.
 push() {

@@ -50,17 +50,16 @@ async function main() {
   repo.commit('bluegreen bench v1');
   await topology.start({ root: ROOT, nginx: E.BENCH_NGINX, work: WORK, all, children: nginxChildren });
 
-  const url = `http://127.0.0.1:${await topology.freePort()}`;
   fs.writeFileSync(path.join(WORK, 'webhook-secret'), SECRET, { mode: 0o600 });
   fs.writeFileSync(path.join(WORK, 'api-token'), TOKEN, { mode: 0o600 });
   const services = topology.config({ work: WORK, bare, pm2Home: E.PM2_HOME, pm2: E.BENCH_PM2, all });
   fs.writeFileSync(path.join(WORK, 'hook.json'), JSON.stringify({ Hook: { DataDirectory: path.join(WORK, 'data'),
     WebhookSecretFile: path.join(WORK, 'webhook-secret'), ApiTokenFile: path.join(WORK, 'api-token'), Services: services } }, null, 2));
   results.canaryBefore = canary(E.BENCH_PM2, E.CANARY_DIR);
-  daemon = await startDaemon({ dll: E.BENCH_DAEMON_DLL, configPath: path.join(WORK, 'hook.json'), url,
+  daemon = await startDaemon({ dll: E.BENCH_DAEMON_DLL, configPath: path.join(WORK, 'hook.json'),
     logPath: path.join(WORK, 'daemon.log'), pidPath: path.join(WORK, 'daemon.pid') });
 
-  const hook = hookClient({ url, secret: SECRET, token: TOKEN, payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
+  const hook = hookClient({ url: daemon.url, secret: SECRET, token: TOKEN, payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
   loads = loadRunner({ root: ROOT, clients: results.settings.clients, rampMs: 1000, settleMs: 2500 });
   const counters = {};
   const ctx = {

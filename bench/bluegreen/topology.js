@@ -5,13 +5,8 @@
 // and the daemon's config. Every service is matched under its own GitHub name, so a push deploys one service.
 const { spawn } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
-const { until } = require('../lib/hook');
-
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
+const { until, freePort } = require('../lib/hook');
 
 /** name → sample directory, pm2 app, strategy, build and Verify. `ports` and `nginx` are filled in by start(). */
 function services(stableFor) {

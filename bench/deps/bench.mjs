@@ -1,13 +1,13 @@
 // Driver for bench/deps/run.sh (which builds the daemon, makes the xfs loop mount and cleans up): one bare
 // repository per tree, one service per (tree, method), two daemons (the second with an `unshare` that fails),
 // code-only pushes sent one service at a time, and the daemon's own step timings read back.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import hook from '../lib/hook.js'; // startDaemon: port 0, the bound address read back
 
 const { values: opt } = parseArgs({
   options: Object.fromEntries(['repo', 'work', 'xfs', 'trees', 'rounds', 'daemon-dll', 'out'].map((k) => [k, { type: 'string' }])),
@@ -32,7 +32,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secret = randomBytes(32).toString('hex');
 const token = randomBytes(32).toString('hex');
 for (const [name, value] of [['webhook-secret', secret], ['api-token', token]]) writeFileSync(path.join(W, name), value, { mode: 0o600 });
-const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 
 // Repositories: one per tree.
 function git(dir, ...args) { return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim(); }
@@ -72,16 +71,9 @@ async function startDaemon(name, methodsHere, extraPath) {
   writeFileSync(config, JSON.stringify({ Hook: {
     DataDirectory: path.join(W, `data-${name}`), WebhookSecretFile: path.join(W, 'webhook-secret'), ApiTokenFile: path.join(W, 'api-token'), Services: services,
   } }, null, 2));
-  const port = await freePort();
-  const env = { ...process.env, PATH: extraPath ? `${extraPath}:${process.env.PATH}` : process.env.PATH };
-  const child = spawn('dotnet', [opt['daemon-dll'], '--config', config, '--urls', `http://127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', 'ignore'] });
-  const api = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${api}/healthz`)).ok) break; } catch { /* not listening yet */ }
-    if (child.exitCode !== null) throw new Error(`daemon ${name} exited with ${child.exitCode} (config ${config})`);
-    await sleep(100);
-  }
-  daemons[name] = { child, api };
+  const child = await hook.startDaemon({ dll: opt['daemon-dll'], configPath: config, logPath: path.join(W, `daemon-${name}.log`),
+    pidPath: path.join(W, `daemon-${name}.pid`), env: extraPath ? { PATH: `${extraPath}:${process.env.PATH}` } : {} });
+  daemons[name] = { child, api: child.url };
   for (const tree of trees) for (const method of methodsHere) daemons[`${tree}-${method}`] = daemons[name];
 }
 function stopDaemons() { for (const d of new Set(Object.values(daemons))) if (d.child.exitCode === null) d.child.kill('SIGTERM'); }

@@ -22,7 +22,7 @@ internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Mo
         string? tip = null;
         await run.StepAsync("fetch", async () =>
         {
-            tip = await Resilience.GitFetch.ExecuteAsync(
+            tip = await Resilience.GitFetch(time).ExecuteAsync(
                 token =>
                 {
                     try

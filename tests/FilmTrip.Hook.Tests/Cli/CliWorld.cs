@@ -10,54 +10,31 @@ namespace FilmTrip.Hook.Tests.Cli;
 /// </summary>
 public sealed class CliWorld : IAsyncDisposable
 {
-    private readonly TempDirectory _temp;
+    private readonly HookWorld _world;
 
-    private CliWorld(TempDirectory temp, GitRepo repo, Daemon daemon)
-    {
-        _temp = temp;
-        Repo = repo;
-        Daemon = daemon;
-    }
+    private CliWorld(HookWorld world) => _world = world;
 
-    public GitRepo Repo { get; }
-    public Daemon Daemon { get; }
-    public string Root => _temp.Combine("srv", "frontend");
-    public string Gate => _temp.Combine("gate");
+    public GitRepo Repo => _world.Repo;
+    public Daemon Daemon => _world.Daemon;
+    public string Root => _world.Temp.Combine("srv", "frontend");
+    public string Gate => _world.Temp.Combine("gate");
     public string LiveVersion => File.ReadAllText(Path.Combine(Root, "current", "dist", "index.html"));
 
     /// <summary><paramref name="holdBuilds"/>: every build first waits for <see cref="Gate"/> (see <see cref="BuildSteps.WaitFor"/>).</summary>
-    public static async Task<CliWorld> StartAsync(bool holdBuilds = false)
-    {
-        var temp = new TempDirectory("cli");
-        var repo = new GitRepo(temp.Path);
-        repo.Write("frontend/VERSION", "1");
-        repo.Write("frontend/build.js", "const fs = require('fs'); fs.mkdirSync('dist', {recursive: true}); fs.writeFileSync('dist/index.html', 'v' + fs.readFileSync('VERSION', 'utf8'));");
-        repo.CommitAndPush("v1");
-        var build = new JsonArray();
-        if (holdBuilds) build.Add(BuildSteps.WaitFor(temp.Combine("gate")));
-        build.Add(new JsonArray("node", "build.js"));
-        var services = new JsonObject
+    public static Task<CliWorld> StartAsync(bool holdBuilds = false) =>
+        HookWorld.BuildAsync(new HookWorld("cli"), async hook =>
         {
-            ["frontend"] = new JsonObject
-            {
-                ["Repository"] = repo.Bare,
-                ["GitHubRepository"] = "acme/filmtrip",
-                ["Subdirectory"] = "frontend",
-                ["Root"] = temp.Combine("srv", "frontend"),
-                ["Build"] = build,
-                ["KeepReleases"] = 3,
-            },
-        };
-        try
-        {
-            return new CliWorld(temp, repo, await Daemon.StartAsync(Daemon.Config(temp.Combine("data"), services), temp.Combine("hook.json")));
-        }
-        catch
-        {
-            temp.Dispose();
-            throw;
-        }
-    }
+            var world = new CliWorld(hook);
+            world.Repo.Write("frontend/VERSION", "1");
+            world.Repo.Write("frontend/build.js", "const fs = require('fs'); fs.mkdirSync('dist', {recursive: true}); fs.writeFileSync('dist/index.html', 'v' + fs.readFileSync('VERSION', 'utf8'));");
+            world.Repo.CommitAndPush("v1");
+            var build = new JsonArray();
+            if (holdBuilds) build.Add(BuildSteps.WaitFor(world.Gate));
+            build.Add(new JsonArray("node", "build.js"));
+            hook.AddService("frontend", "frontend", world.Root, build)["KeepReleases"] = 3;
+            await hook.StartAsync();
+            return world;
+        });
 
     /// <summary>Runs <c>filmtrip-hook args --config &lt;daemon's&gt; --url &lt;daemon's&gt;</c> to its end.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
@@ -70,7 +47,7 @@ public sealed class CliWorld : IAsyncDisposable
     {
         Repo.Write("frontend/VERSION", version);
         var sha = Repo.CommitAndPush($"v{version}");
-        var deploys = await Daemon.PushAsync("acme/filmtrip", sha);
+        var deploys = await _world.PushAsync(sha);
         return (sha, await Daemon.WaitForDeployAsync(deploys["frontend"]));
     }
 
@@ -79,16 +56,12 @@ public sealed class CliWorld : IAsyncDisposable
     {
         var config = JsonNode.Parse(File.ReadAllText(Daemon.ConfigPath))!;
         change(config);
-        var path = _temp.Combine(name);
+        var path = _world.Temp.Combine(name);
         File.WriteAllText(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return path;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Daemon.DisposeAsync();
-        _temp.Dispose();
-    }
+    public ValueTask DisposeAsync() => _world.DisposeAsync();
 }
 
 /// <summary>A test class with its own <see cref="CliWorld"/> per test, started before and disposed after each.</summary>

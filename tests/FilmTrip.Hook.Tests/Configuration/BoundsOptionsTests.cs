@@ -3,6 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Configuration;
 
 /// <summary>The settings that bound a deploy's log and a stalled fetch, and the token on reads (issue #11).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class BoundsOptionsTests : IDisposable
 {
     private readonly TempDirectory _temp = new("config");

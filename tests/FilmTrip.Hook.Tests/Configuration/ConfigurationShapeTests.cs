@@ -10,6 +10,7 @@ namespace FilmTrip.Hook.Tests.Configuration;
 /// Issue #11 §5 through the real binding pipeline (no process): unknown keys anywhere under Hook are refused with
 /// their nearest known neighbour, and a value of the wrong type is reported beside every other problem.
 /// </summary>
+[Trait("Tier", "InProcess")]
 public sealed class ConfigurationShapeTests : IDisposable
 {
     private readonly TempDirectory _temp = new("shape");

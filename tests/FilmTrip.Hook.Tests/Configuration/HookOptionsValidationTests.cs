@@ -7,6 +7,7 @@ namespace FilmTrip.Hook.Tests.Configuration;
 /// Issue #2 §3, rule by rule, through the real binding pipeline (no process): each bad setting gives exactly
 /// one problem, and that problem names its key. StartupValidationTests proves the daemon really stops on them.
 /// </summary>
+[Trait("Tier", "InProcess")]
 public sealed class HookOptionsValidationTests : IDisposable
 {
     private readonly TempDirectory _temp = new("config");

@@ -228,6 +228,6 @@ public sealed class StartupValidationTests : IDisposable
     private static Task<HttpResponseMessage> PingAsync(Daemon daemon, string secret)
     {
         var body = Encoding.UTF8.GetBytes(Payloads.RealPing());
-        return daemon.PostWebhookAsync(body, "ping", signature: Payloads.Sign(body, secret));
+        return daemon.SendAsync(body, "ping", signature: Payloads.Sign(body, secret));
     }
 }

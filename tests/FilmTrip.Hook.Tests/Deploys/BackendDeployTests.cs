@@ -38,14 +38,14 @@ public sealed class BackendDeployTests : IAsyncLifetime
     public async Task A_frontend_only_push_deploys_the_frontend_and_leaves_the_backend_processes_alone()
     {
         DeployAssert.State("succeeded", await _world.DeployVersionAsync("1"));
-        var backendBefore = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").Select(p => (p.Pid, p.RestartTime)).Order().ToList();
+        var backendBefore = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").Select(p => (p.Pid, p.Restarts)).Order().ToList();
         _world.Repo.Write("frontend/VERSION", "2");
 
         var deploys = await _world.Daemon.PushAsync(BackendWorld.Repository, _world.Repo.CommitAndPush("frontend v2"));
 
         DeployAssert.State("succeeded", await _world.Daemon.WaitForDeployAsync(deploys["filmtrip-frontend"]));
         DeployAssert.State("skipped", await _world.Daemon.WaitForDeployAsync(deploys["filmtrip-backend"]));
-        var backendAfter = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").Select(p => (p.Pid, p.RestartTime)).Order().ToList();
+        var backendAfter = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").Select(p => (p.Pid, p.Restarts)).Order().ToList();
         Assert.Equal(backendBefore, backendAfter);
         Assert.Contains("version <span id=\"version\">2<", File.ReadAllText(Path.Combine(_world.FrontendRoot, "current", "dist", "index.html")));
     }

@@ -24,8 +24,8 @@ public sealed class DaemonLockTests : IAsyncLifetime
         var running = (await _world.PushAsync(_world.Commit("2", "web")))["web"];
         await BuildSteps.WaitUntilStartedAsync(_world.Gate("web"));
 
-        // Another port, so nothing but the lock can stop it.
-        await using var second = Daemon.Spawn(["--config", _world.ConfigPath, "--urls", $"http://127.0.0.1:{FreePort.Get()}"]);
+        // A port of its own (0: the kernel picks a free one), so nothing but the lock can stop it.
+        await using var second = Daemon.Spawn(["--config", _world.ConfigPath, "--urls", "http://127.0.0.1:0"]);
         var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, exitCode);

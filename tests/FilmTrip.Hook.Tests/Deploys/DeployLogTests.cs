@@ -4,6 +4,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Deploys;
 
 /// <summary>The capped deploy log and its readers, in process (issue #11).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class DeployLogTests : IDisposable
 {
     private readonly TempDirectory _temp = new("deploylog");

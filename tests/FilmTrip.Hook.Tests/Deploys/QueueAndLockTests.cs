@@ -3,7 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 
 namespace FilmTrip.Hook.Tests.Deploys;
 
-/// <summary>Queue coalescing, parallel services, the cross-process lock, crash recovery and an unreachable remote (static services: no pm2 needed).</summary>
+/// <summary>Parallel services, the cross-process lock and crash recovery (static services: no pm2 needed). The queue's rules and an unreachable remote: InProcess/QueueRuleTests.</summary>
 public sealed class QueueAndLockTests : IAsyncLifetime
 {
     private const string Repository = StaticWorld.Repository;
@@ -18,32 +18,6 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     private Task<List<JsonNode>> DeploysOfAsync(string service) => _world.DeploysOfAsync(service);
-
-    [Fact]
-    public async Task Pushes_during_a_deploy_coalesce_into_one_follow_up_deploy_of_the_newest_commit()
-    {
-        var first = (await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"];
-        await BuildSteps.WaitUntilStartedAsync(Gate("web"));
-        var shas = new List<string>();
-        for (var i = 0; i < 20; i++)
-        {
-            _world.Repo.Write("web/VERSION", $"push {i}");
-            shas.Add(_world.Repo.CommitAndPush($"push {i}"));
-            await _daemon.PushAsync(Repository, shas[^1]);
-        }
-
-        BuildSteps.Open(Gate("web"));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(first));
-        var followUp = await Poll.UntilAsync(async () =>
-            (await DeploysOfAsync("web")).FirstOrDefault(d => d["state"]!.GetValue<string>() == "succeeded" && d["id"]!.GetValue<string>() != first),
-            TimeSpan.FromSeconds(60), "the follow-up deploy");
-
-        Assert.Equal(shas[^1], followUp["commit"]!.GetValue<string>());
-        var deploys = await DeploysOfAsync("web");
-        Assert.Equal(19, deploys.Count(d => d["state"]!.GetValue<string>() == "superseded"));
-        Assert.Equal(2, deploys.Count(d => d["state"]!.GetValue<string>() == "succeeded"));
-        Assert.Equal($"push 19", File.ReadAllText(Path.Combine(Root("web"), "current", "VERSION")));
-    }
 
     [Fact]
     public async Task Two_services_deploy_in_parallel()
@@ -115,23 +89,6 @@ public sealed class QueueAndLockTests : IAsyncLifetime
         var next = (await _daemon.PushAsync(Repository, _world.Repo.CommitAndPush("v3")))["web"];
         DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(next));
         Assert.Equal("3", File.ReadAllText(Path.Combine(Root("web"), "current", "VERSION")));
-    }
-
-    [Fact]
-    public async Task An_unreachable_remote_is_retried_then_fails_without_switching()
-    {
-        BuildSteps.Open(Gate("web"));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _world.Repo.Head()))["web"]));
-        var live = new FileInfo(Path.Combine(Root("web"), "current")).LinkTarget;
-        _world.Config["Hook"]!["Services"]!["web"]!["Repository"] = $"http://127.0.0.1:{FreePort.Get()}/acme/filmtrip.git";
-        await _world.RestartAsync();
-        _world.Repo.Write("web/VERSION", "2");
-
-        var deploy = await _daemon.WaitForDeployAsync((await _daemon.PushAsync(Repository, _world.Repo.CommitAndPush("v2")))["web"]);
-
-        DeployAssert.State("failed", deploy);
-        Assert.Equal(3, deploy["logTail"]!.AsArray().Count(l => l!.GetValue<string>().Contains("fetch attempt failed")));
-        Assert.Equal(live, new FileInfo(Path.Combine(Root("web"), "current")).LinkTarget);
     }
 
     private static void KillOrphanedBuildSteps(string gate)

@@ -78,7 +78,7 @@ public sealed class StaticDeployTests : IAsyncLifetime
     public async Task A_failing_build_leaves_the_old_release_live_and_records_the_error()
     {
         var good = await _daemon.PushAsync("acme/filmtrip", _repo.Head());
-        await _daemon.WaitForDeployAsync(good["frontend"]);
+        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(good["frontend"]));
         var liveBefore = new FileInfo(Path.Combine(Root, "current")).LinkTarget;
         _repo.Write("frontend/build.js", "console.error('syntax trouble in build'); process.exit(3);");
         var bad = await _daemon.PushAsync("acme/filmtrip", _repo.CommitAndPush("broken build"));

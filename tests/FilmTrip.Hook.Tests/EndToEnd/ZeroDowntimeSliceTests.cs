@@ -8,42 +8,27 @@ namespace FilmTrip.Hook.Tests.EndToEnd;
 /// deploy, one rollback and one fault. Correctness only: zero failed requests, states, canary untouched.
 /// Timing goals live in bench/.
 /// </summary>
-public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
+public sealed class ZeroDowntimeSliceTests : BackendBehindNginx
 {
-    private BackendWorld _world = null!;
-    private NginxServer _nginx = null!;
-
-    public async Task InitializeAsync()
-    {
-        _world = await BackendWorld.StartAsync();
-        _nginx = await NginxServer.StartAsync(_world.BackendPort, _world.FrontendRoot);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_nginx is not null) await _nginx.DisposeAsync();
-        await _world.DisposeAsync();
-    }
-
     [Fact]
     public async Task Deploy_rollback_and_a_crashing_release_under_load_through_nginx_fail_no_request_and_leave_the_canary_alone()
     {
-        var v1 = await _world.DeployVersionAsync("1");
+        var v1 = await World.DeployVersionAsync("1");
         DeployAssert.State("succeeded", v1);
-        var canary = await _world.CanaryAsync();
-        var canaryHash = BackendWorld.HashDirectory(_world.CanaryDirectory);
-        await using var load = LoadThroughNginx.Start(new Uri(_nginx.ApiUri, "version"));
+        var canary = await World.CanaryAsync();
+        var canaryHash = BackendWorld.HashDirectory(World.CanaryDirectory);
+        await using var load = LoadThroughNginx.Start(new Uri(Nginx.ApiUri, "version"));
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "the load to get answers through nginx");
 
-        var deployed = await _world.DeployVersionAsync("2");
+        var deployed = await World.DeployVersionAsync("2");
         await Poll.UntilAsync(() => load.Bodies.ContainsKey("2"), TimeSpan.FromSeconds(10), "v2 through nginx");
 
-        var rolledBack = await _world.RollbackAsync(BackendWorld.CommitOf(v1));
-        var servedAfterRollback = await _world.ServedVersionAsync();
+        var rolledBack = await World.RollbackAsync(BackendWorld.CommitOf(v1));
+        var servedAfterRollback = await World.ServedVersionAsync();
 
-        _world.Repo.Write("backend/CRASH_ON_START", "yes");
-        var crashed = await _world.DeployVersionAsync("3");
-        var status = await _world.Daemon.GetJsonAsync("/status/filmtrip-backend");
+        World.Repo.Write("backend/CRASH_ON_START", "yes");
+        var crashed = await World.DeployVersionAsync("3");
+        var status = await World.Daemon.GetJsonAsync("/status/filmtrip-backend");
         await load.StopAsync();
 
         DeployAssert.State("succeeded", deployed);
@@ -52,11 +37,11 @@ public sealed class ZeroDowntimeSliceTests : IAsyncLifetime
         DeployAssert.State("failed", crashed);
         Assert.Equal("failed", status["lastDeploy"]!["state"]!.GetValue<string>());
         Assert.Equal(v1["deploy"]!["commit"]!.GetValue<string>(), status["current"]!["commit"]!.GetValue<string>());
-        Assert.Equal("1", await _world.ServedVersionAsync());
+        Assert.Equal("1", await World.ServedVersionAsync());
         Assert.True(load.Total > 0, "the load sent requests");
         Assert.False(load.Bodies.ContainsKey("3"), "the crashing release never served");
         Assert.Empty(load.Failures);
-        Assert.Equal(canary, await _world.CanaryAsync());
-        Assert.Equal(canaryHash, BackendWorld.HashDirectory(_world.CanaryDirectory));
+        Assert.Equal(canary, await World.CanaryAsync());
+        Assert.Equal(canaryHash, BackendWorld.HashDirectory(World.CanaryDirectory));
     }
 }

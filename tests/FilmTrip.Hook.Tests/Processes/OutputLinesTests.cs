@@ -4,6 +4,7 @@ using FilmTrip.Hook.Processes;
 namespace FilmTrip.Hook.Tests.Processes;
 
 /// <summary>The bounded splitter between a child's pipes and the deploy log (issue #11).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class OutputLinesTests
 {
     private static async Task<List<string>> SplitAsync(byte[] output, int maxLineBytes = 16, int chunk = 3)

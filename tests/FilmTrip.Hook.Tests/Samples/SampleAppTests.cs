@@ -42,8 +42,20 @@ public sealed class SampleAppTests
         var reload = await pm2.RunAsync("reload", "filmtrip-backend", "--update-env");
 
         Assert.Equal(0, reload.ExitCode);
-        Assert.Equal("2", await GetOrEmptyAsync(http, versionUri));
-        Assert.Equal("2", await GetOrEmptyAsync(http, versionUri)); // and from the other worker
+        // A new connection per request (node's cluster hands connections round-robin), until both workers answered.
+        var workers = (await pm2.JlistAsync()).Where(w => w.Name == "filmtrip-backend").Select(w => w.Pid).Order().ToList();
+        var answered = new Dictionary<int, string>();
+        using var fresh = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
+        await Poll.UntilAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/")) { Headers = { ConnectionClose = true } };
+            var root = System.Text.Json.Nodes.JsonNode.Parse(await (await fresh.SendAsync(request)).Content.ReadAsStringAsync())!;
+            answered[root["pid"]!.GetValue<int>()] = root["version"]!.GetValue<string>();
+            return answered.Count == 2;
+        }, Deadline, "both workers to answer");
+        Assert.Equal(2, workers.Count);
+        Assert.Equal(workers, answered.Keys.Order());
+        Assert.All(answered.Values, v => Assert.Equal("2", v));
     }
 
     [Fact]

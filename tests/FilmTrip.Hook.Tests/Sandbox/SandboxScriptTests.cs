@@ -10,7 +10,10 @@ public sealed class SandboxScriptTests
     [Fact]
     public async Task The_sandbox_script_pushes_deploys_reports_rolls_back_and_stops_everything()
     {
-        var (exitCode, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh"), TimeSpan.FromMinutes(8));
+        // Its own directory, not the fixed <repo>/.sandbox someone may be using.
+        using var temp = new TempDirectory("sandbox");
+        var sandbox = temp.Combine("sandbox");
+        var (exitCode, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh"), sandbox, TimeSpan.FromMinutes(8));
 
         Assert.True(exitCode == 0, $"sandbox.sh exited {exitCode}:\n{output}");
         var stages = new[]
@@ -29,7 +32,7 @@ public sealed class SandboxScriptTests
         Assert.Matches(@"The new version is serving\S*\s+backend\s+\S+ -> 2\s+frontend \S+ -> 2", output);
         Assert.Matches(@"The old version is serving again\S*\s+backend\s+\S+ -> 1\s+frontend \S+ -> 1", output);
 
-        var sandbox = Path.Combine(RepoPaths.Root, ".sandbox");
+        Assert.Contains($"sandbox: {sandbox} ", output);
         Assert.False(File.Exists(Path.Combine(sandbox, "daemon.pid")), "the daemon's pid file is gone");
         var pm2Pid = Path.Combine(sandbox, "pm2", "pm2.pid");
         Assert.False(File.Exists(pm2Pid) && IsAlive(int.Parse(File.ReadAllText(pm2Pid).Trim())), "the sandbox's pm2 is stopped");
@@ -47,11 +50,12 @@ public sealed class SandboxScriptTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string script, string sandbox, TimeSpan timeout)
     {
         var start = new ProcessStartInfo("bash", [script])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(RepoPaths.Root, "samples"),
+            Environment = { ["FILMTRIP_SANDBOX"] = sandbox },
         };
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();

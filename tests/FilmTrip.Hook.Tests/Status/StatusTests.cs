@@ -21,6 +21,7 @@ public sealed class StatusTests : IAsyncLifetime
         Assert.Null(before["lastDeploy"]);
 
         var sha = _world.Repo.Head();
+        var pushedAt = DateTimeOffset.UtcNow;
         var first = (await _world.PushAsync(sha))["web"];
         await BuildSteps.WaitUntilStartedAsync(_world.Gate("web"));
         var queued = (await _world.PushAsync(_world.Commit("2", "web")))["web"];
@@ -28,7 +29,8 @@ public sealed class StatusTests : IAsyncLifetime
         var during = await Daemon.GetJsonAsync("/status/web");
         Assert.Equal(first, during["running"]!["id"]!.GetValue<string>());
         Assert.StartsWith("build: node -e", during["running"]!["step"]!.GetValue<string>());
-        Assert.True(during["running"]!["elapsedSeconds"]!.GetValue<double>() >= 0);
+        // Its own clock since it started, not since some other moment (the exact figure: InProcess/DeployClockTests).
+        Assert.InRange(during["running"]!["elapsedSeconds"]!.GetValue<double>(), 0, (DateTimeOffset.UtcNow - pushedAt).TotalSeconds + 0.5);
         Assert.Equal(1, during["queued"]!.GetValue<int>());
         Assert.Equal("queued", (await Daemon.GetJsonAsync($"/deploys/{queued}"))["deploy"]!["state"]!.GetValue<string>());
 
@@ -56,29 +58,16 @@ public sealed class StatusTests : IAsyncLifetime
         var deploy = await Daemon.WaitForDeployAsync(id);
 
         var steps = deploy["steps"]!.AsArray();
-        Assert.All(steps, s => Assert.True(s!["durationSeconds"]!.GetValue<double>() >= 0));
-        Assert.Equal(0, steps.Single(s => s!["name"]!.GetValue<string>().StartsWith("build:"))!["exitCode"]!.GetValue<int>());
+        var took = (deploy["deploy"]!["finishedAt"]!.GetValue<DateTimeOffset>() - deploy["deploy"]!["startedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+        Assert.All(steps, s => Assert.InRange(s!["durationSeconds"]!.GetValue<double>(), 0, took));
+        var build = steps.Single(s => s!["name"]!.GetValue<string>().StartsWith("build:"))!;
+        Assert.Equal(0, build["exitCode"]!.GetValue<int>());
+        Assert.True(build["durationSeconds"]!.GetValue<double>() > 0, "a node process takes time: the build step's duration is measured");
         Assert.Contains(deploy["logTail"]!.AsArray(), l => l!.GetValue<string>().Contains("==> switch"));
 
         var full = await Daemon.GetAsync($"/deploys/{id}?log=full");
         Assert.Equal("text/plain", full.Content.Headers.ContentType!.MediaType);
         Assert.Contains("finished: succeeded", await full.Content.ReadAsStringAsync());
-    }
-
-    [Theory]
-    [InlineData("/status/nope", 404)]
-    [InlineData("/deploys/20260101-000000-00000000", 404)]
-    [InlineData("/deploys/..%2F..%2Fetc%2Fpasswd", 404)]
-    [InlineData("/deploys?service=nope", 404)]
-    [InlineData("/deploys?limit=0", 400)]
-    [InlineData("/deploys?limit=100000", 400)]
-    [InlineData("/deploys?state=exploded", 400)]
-    public async Task Bad_status_queries_get_a_problem(string path, int status)
-    {
-        var response = await Daemon.GetAsync(path);
-
-        Assert.Equal((HttpStatusCode)status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]
@@ -93,53 +82,5 @@ public sealed class StatusTests : IAsyncLifetime
 
         Assert.Single(list);
         Assert.Equal(_world.Repo.Head(), list[0]!["commit"]!.GetValue<string>());
-    }
-}
-
-public sealed class StatusTokenTests : IAsyncLifetime
-{
-    private StaticWorld _world = null!;
-
-    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync();
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
-    [Fact]
-    public async Task Reads_need_the_token_by_default()
-    {
-        var id = (await _world.PushAsync(_world.Repo.Head()))["web"];
-
-        foreach (var path in new[] { "/status", "/status/web", "/deploys", $"/deploys/{id}", $"/deploys/{id}?log=full" })
-        {
-            var anonymous = await _world.Daemon.GetAsync(path, token: null);
-            var wrong = await _world.Daemon.GetAsync(path, token: "not-the-token");
-            var authorized = await _world.Daemon.GetAsync(path);
-
-            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} without a token: {anonymous.StatusCode}");
-            Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType!.MediaType);
-            Assert.True(wrong.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} with a wrong token: {wrong.StatusCode}");
-            Assert.True(authorized.StatusCode == HttpStatusCode.OK, $"GET {path} with the token: {authorized.StatusCode}");
-        }
-        Assert.Equal(HttpStatusCode.OK, (await _world.Daemon.Http.GetAsync("/healthz")).StatusCode);
-    }
-}
-
-public sealed class OpenStatusTests : IAsyncLifetime
-{
-    private StaticWorld _world = null!;
-
-    public async Task InitializeAsync() =>
-        _world = await StaticWorld.StartAsync(configure: c => c["Hook"]!["RequireTokenForStatus"] = false);
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
-    [Fact]
-    public async Task RequireTokenForStatus_false_opens_reads_but_not_writes()
-    {
-        var status = await _world.Daemon.GetAsync("/status", token: null);
-        var rollback = await _world.Daemon.RollbackAsync(new { commit = _world.Repo.Head() }, token: null);
-
-        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, rollback.StatusCode);
     }
 }

@@ -10,52 +10,46 @@ namespace FilmTrip.Hook.Tests.Support;
 /// </summary>
 public sealed class BackendWorld : IAsyncDisposable
 {
-    public const string Repository = "acme/filmtrip";
+    public const string Repository = HookWorld.Repository;
 
-    private BackendWorld(TempDirectory temp, BackendSample sample, int backendPort)
+    private readonly HookWorld _world;
+
+    private BackendWorld(HookWorld world, BackendSample sample, int backendPort)
     {
-        Temp = temp;
+        _world = world;
         Sample = sample;
         BackendPort = backendPort;
     }
 
-    public TempDirectory Temp { get; }
+    public TempDirectory Temp => _world.Temp;
     public BackendSample Sample { get; }
     /// <summary>The backend's service name in the config, which is also its pm2 app name.</summary>
     public string BackendService => Sample.App;
-    public GitRepo Repo { get; private set; } = null!;
+    public GitRepo Repo => _world.Repo;
     public Pm2Home Pm2 { get; private set; } = null!;
-    public Daemon Daemon { get; private set; } = null!;
+    public Daemon Daemon => _world.Daemon;
     public int BackendPort { get; }
     public int CanaryPort { get; } = FreePort.Get();
     public string BackendRoot => Temp.Combine("srv", "filmtrip", "backend");
     public string FrontendRoot => Temp.Combine("srv", "filmtrip", "frontend");
     public string CanaryDirectory => Temp.Combine("srv", "other-service-a");
-    public string ConfigPath => Temp.Combine("hook.json");
-    public JsonObject Config { get; private set; } = null!;
+    public string ConfigPath => _world.ConfigPath;
+    public JsonObject Config => _world.Config;
 
     /// <param name="backendPort">The backend's Port; a free one when null.</param>
-    public static async Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null)
-    {
-        var world = new BackendWorld(new TempDirectory("backend"), sample ?? BackendSample.FilmTrip, backendPort ?? FreePort.Get());
-        try
+    public static Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null) =>
+        HookWorld.BuildAsync(new HookWorld("backend"), async hook =>
         {
+            var world = new BackendWorld(hook, sample ?? BackendSample.FilmTrip, backendPort ?? FreePort.Get());
             await world.InitializeAsync(configure);
-        }
-        catch
-        {
-            await world.DisposeAsync();
-            throw;
-        }
-        return world;
-    }
+            return world;
+        });
 
     private async Task InitializeAsync(Action<JsonObject>? configure)
     {
-        Repo = new GitRepo(Temp.Path);
         Repo.CopyFrom(Sample.SourceDirectory);
         Repo.CommitAndPush($"{Sample.Directory} v1");
-        Pm2 = new Pm2Home();
+        Pm2 = _world.Own(new Pm2Home());
         await Pm2.StartDaemonAsync();
         await StartCanaryAsync();
 
@@ -77,9 +71,9 @@ public sealed class BackendWorld : IAsyncDisposable
             ["KeepReleases"] = 3,
         };
         if (Sample.Build is { } build) backend["Build"] = build();
-        var services = new JsonObject { [BackendService] = backend };
+        _world.Services[BackendService] = backend;
         if (Sample.HasFrontend)
-            services["filmtrip-frontend"] = new JsonObject
+            _world.Services["filmtrip-frontend"] = new JsonObject
             {
                 ["Repository"] = Repo.Bare,
                 ["GitHubRepository"] = Repository,
@@ -88,24 +82,19 @@ public sealed class BackendWorld : IAsyncDisposable
                 ["Root"] = FrontendRoot,
                 ["Build"] = new JsonArray(new JsonArray("npm", "run", "build")),
             };
-        Config = Daemon.Config(Temp.Combine("data"), services);
         configure?.Invoke(Config);
-        Daemon = await Daemon.StartAsync(Config, ConfigPath);
+        await _world.StartAsync();
     }
 
-    public JsonObject Service(string name) => Config["Hook"]!["Services"]![name]!.AsObject();
+    public JsonObject Service(string name) => _world.Service(name);
 
-    public async Task RestartDaemonAsync()
-    {
-        await Daemon.DisposeAsync();
-        Daemon = await Daemon.StartAsync(Config, ConfigPath);
-    }
+    public Task RestartDaemonAsync() => _world.RestartAsync();
 
     /// <summary>Commits a new backend VERSION, pushes it, waits for the deploy and returns it.</summary>
     public async Task<JsonNode> DeployVersionAsync(string version)
     {
         Repo.Write("backend/VERSION", version);
-        var deploys = await Daemon.PushAsync(Repository, Repo.CommitAndPush($"backend v{version}"));
+        var deploys = await _world.PushAsync(Repo.CommitAndPush($"backend v{version}"));
         return await Daemon.WaitForDeployAsync(deploys[BackendService]);
     }
 
@@ -144,7 +133,7 @@ public sealed class BackendWorld : IAsyncDisposable
     public async Task<(int Pid, int Restarts)> CanaryAsync()
     {
         var canary = (await Pm2.JlistAsync()).Single(p => p.Name == "other-service-a");
-        return (canary.Pid, canary.RestartTime);
+        return (canary.Pid, canary.Restarts);
     }
 
     /// <summary>The canary's pm2 pid, restart count and directory hash: equal before and after means untouched.</summary>
@@ -157,7 +146,7 @@ public sealed class BackendWorld : IAsyncDisposable
     /// <summary>The pids and restart counts of an app's online pm2 instances, in pm_id order.</summary>
     public async Task<IReadOnlyList<(int Pid, int Restarts)>> Pm2InstancesAsync(string app) =>
         (await Pm2.JlistAsync()).Where(p => p.Name == app && p.Status == "online").OrderBy(p => p.PmId)
-            .Select(p => (p.Pid, p.RestartTime)).ToList();
+            .Select(p => (p.Pid, p.Restarts)).ToList();
 
     /// <summary>Waits until pm2 has no app named <paramref name="app"/>, in any status.</summary>
     public Task WaitUntilPm2HasNoAsync(string app, TimeSpan timeout) =>
@@ -174,10 +163,6 @@ public sealed class BackendWorld : IAsyncDisposable
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Daemon is not null) await Daemon.DisposeAsync();
-        if (Pm2 is not null) await Pm2.DisposeAsync();
-        Temp.Dispose();
-    }
+    /// <summary>The daemon, then pm2 (by its PM2_HOME), then the directory.</summary>
+    public ValueTask DisposeAsync() => _world.DisposeAsync();
 }

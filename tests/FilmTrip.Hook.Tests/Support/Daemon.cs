@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,26 +9,22 @@ namespace FilmTrip.Hook.Tests.Support;
 /// The real daemon as a separate process on 127.0.0.1 with a config file written by the test.
 /// Stopped by its pid on dispose; <see cref="Kill"/> is kill -9.
 /// </summary>
-public sealed class Daemon : IAsyncDisposable
+public sealed partial class Daemon : HookClient, IAsyncDisposable
 {
-    public const string Secret = "It's a Secret to Everybody";
-    public const string Token = "test-api-token-0123456789";
-
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errors = new();
 
-    private Daemon(Process process, int port, string configPath)
+    private Daemon(Process process, string configPath)
+        : base(new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
     {
         _process = process;
-        Port = port;
         ConfigPath = configPath;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public int Port { get; }
+    /// <summary>The port the daemon bound (read back from its log), 0 until it has.</summary>
+    public int Port { get; private set; }
     public string ConfigPath { get; }
-    public HttpClient Http { get; }
     public int Pid => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
     /// <summary>Standard error alone (it is in <see cref="Output"/> too).</summary>
@@ -51,18 +44,21 @@ public sealed class Daemon : IAsyncDisposable
 
     /// <summary>
     /// Writes the config and starts the daemon on it, waiting for /healthz. With <paramref name="configFromEnvironment"/>
-    /// the path goes in FILMTRIP_HOOK_CONFIG instead of --config.
+    /// the path goes in FILMTRIP_HOOK_CONFIG instead of --config. Without <paramref name="port"/> the daemon binds
+    /// port 0 itself and the test reads the bound address from its "Now listening on:" line (never a port picked and
+    /// released by the test, which another process may take in between).
     /// </summary>
     public static async Task<Daemon> StartAsync(JsonObject config, string configPath, int? port = null,
         IDictionary<string, string>? environment = null, bool configFromEnvironment = false)
     {
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var daemon = configFromEnvironment
-            ? Launch(null, port ?? FreePort.Get(), [],
+            ? Launch(null, port ?? 0, [],
                 new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["FILMTRIP_HOOK_CONFIG"] = configPath })
-            : Launch(configPath, port ?? FreePort.Get(), [], environment);
+            : Launch(configPath, port ?? 0, [], environment);
         try
         {
+            await daemon.WaitForBoundPortAsync();
             await Poll.UntilAsync(async () =>
             {
                 if (daemon._process.HasExited)
@@ -106,6 +102,23 @@ public sealed class Daemon : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the host's "Now listening on: http://127.0.0.1:PORT" line and points <see cref="HookClient.Http"/> at it.</summary>
+    private async Task WaitForBoundPortAsync()
+    {
+        var match = await Poll.UntilAsync(() =>
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"daemon exited with {_process.ExitCode}:\n{Output}");
+            var found = ListeningLine().Match(Output);
+            return Task.FromResult(found.Success ? found : null);
+        }, TimeSpan.FromSeconds(30), "the daemon to bind its port");
+        Port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Http.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:([0-9]+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
+
     private static Daemon Launch(string? configPath, int? port, string[] extraArgs, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -117,7 +130,7 @@ public sealed class Daemon : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var daemon = new Daemon(process, port ?? 0, configPath ?? "");
+        var daemon = new Daemon(process, configPath ?? "");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (daemon._output) daemon._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -128,58 +141,6 @@ public sealed class Daemon : IAsyncDisposable
         process.BeginErrorReadLine();
         ProcessOutputs.Register(process, daemon);
         return daemon;
-    }
-
-    public Task<HttpResponseMessage> PostWebhookAsync(byte[] body, string @event = "push", string? deliveryId = null,
-        string contentType = "application/json", string? signature = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/github") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Add("X-GitHub-Event", @event);
-        request.Headers.Add("X-GitHub-Delivery", deliveryId ?? Guid.NewGuid().ToString());
-        request.Headers.Add("X-Hub-Signature-256", signature ?? Webhooks.Sign(body));
-        return Http.SendAsync(request);
-    }
-
-    /// <summary>Sends a signed push of <paramref name="commit"/> and returns the deploy ids by service.</summary>
-    public async Task<Dictionary<string, string>> PushAsync(string repository, string commit, string branch = "main")
-    {
-        var response = await PostWebhookAsync(Webhooks.PushPayload(repository, commit, branch));
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"push got {response.StatusCode}: {text}");
-        var deploys = JsonNode.Parse(text)!["deploys"]!.AsArray();
-        return deploys.ToDictionary(d => d!["service"]!.GetValue<string>(), d => d!["deployId"]!.GetValue<string>());
-    }
-
-    /// <summary>A GET with the API token, which reads need by default; <paramref name="token"/> null sends none.</summary>
-    public Task<HttpResponseMessage> GetAsync(string path, string? token = Token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return Http.SendAsync(request);
-    }
-
-    public async Task<JsonNode> GetJsonAsync(string path)
-    {
-        using var response = await GetAsync(path);
-        response.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
-    /// <summary>Waits until the deploy reaches a final state and returns it.</summary>
-    public async Task<JsonNode> WaitForDeployAsync(string deployId, TimeSpan? timeout = null) =>
-        await Poll.UntilAsync(async () =>
-        {
-            var deploy = await GetJsonAsync($"/deploys/{deployId}");
-            var state = deploy["deploy"]!["state"]!.GetValue<string>();
-            return state is "queued" or "running" ? null : deploy;
-        }, timeout ?? TimeSpan.FromSeconds(120), $"deploy {deployId} to finish");
-
-    public async Task<HttpResponseMessage> RollbackAsync(object body, string? token = Token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/rollback") { Content = JsonContent.Create(body) };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await Http.SendAsync(request);
     }
 
     /// <summary>kill -9: no shutdown code runs.</summary>

@@ -9,50 +9,37 @@ namespace FilmTrip.Hook.Tests.Support;
 /// </summary>
 public sealed class DependencyWorld : IAsyncDisposable
 {
-    private readonly TempDirectory _temp = new("deps");
+    private readonly HookWorld _world;
 
-    private DependencyWorld()
-    {
-        Repo = new GitRepo(_temp.Path);
-    }
+    private DependencyWorld(HookWorld world) => _world = world;
 
-    public GitRepo Repo { get; }
-    public Daemon Daemon { get; private set; } = null!;
-    public string Root => _temp.Combine("srv", "app");
-    public string DataDirectory => _temp.Combine("data");
+    public GitRepo Repo => _world.Repo;
+    public Daemon Daemon => _world.Daemon;
+    public string Root => _world.Temp.Combine("srv", "app");
+    public string DataDirectory => _world.DataDirectory;
 
     /// <summary>Commits app/ with <paramref name="files"/> (path under app/ → content) and starts the daemon.</summary>
-    public static async Task<DependencyWorld> StartAsync(Dictionary<string, string> files, params string[][] steps)
-    {
-        var world = new DependencyWorld();
-        foreach (var (path, content) in files) world.Repo.Write($"app/{path}", content);
-        world.UseTinyDependency("1.0.0");
-        world.Repo.CommitAndPush("v1");
-        var services = new JsonObject
+    public static Task<DependencyWorld> StartAsync(Dictionary<string, string> files, params string[][] steps) =>
+        HookWorld.BuildAsync(new HookWorld("deps"), async hook =>
         {
-            ["app"] = new JsonObject
-            {
-                ["Repository"] = world.Repo.Bare, ["GitHubRepository"] = "acme/filmtrip", ["Subdirectory"] = "app", ["Root"] = world.Root,
-                ["Build"] = new JsonArray([
-                    new JsonObject { ["Run"] = new JsonArray("npm", "ci", "--no-audit", "--no-fund", "--offline"), ["SkipWhenDependenciesUnchanged"] = true },
-                    .. steps.Select(step => new JsonArray([.. step.Select(a => (JsonNode)a)])),
-                ]),
-            },
-        };
-        world.Daemon = await Daemon.StartAsync(Daemon.Config(world.DataDirectory, services), world._temp.Combine("hook.json"));
-        return world;
-    }
+            var world = new DependencyWorld(hook);
+            foreach (var (path, content) in files) world.Repo.Write($"app/{path}", content);
+            world.UseTinyDependency("1.0.0");
+            world.Repo.CommitAndPush("v1");
+            hook.AddService("app", "app", world.Root, new JsonArray([
+                new JsonObject { ["Run"] = new JsonArray("npm", "ci", "--no-audit", "--no-fund", "--offline"), ["SkipWhenDependenciesUnchanged"] = true },
+                .. steps.Select(step => new JsonArray([.. step.Select(a => (JsonNode)a)])),
+            ]));
+            await hook.StartAsync();
+            return world;
+        });
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Daemon is not null) await Daemon.DisposeAsync();
-        _temp.Dispose();
-    }
+    public ValueTask DisposeAsync() => _world.DisposeAsync();
 
     /// <summary>Makes app/ depend on tiny-dep <paramref name="version"/> (a packed tarball) with a fresh lockfile.</summary>
     public void UseTinyDependency(string version)
     {
-        var package = _temp.Combine($"tiny-dep-{version}");
+        var package = _world.Temp.Combine($"tiny-dep-{version}");
         Directory.CreateDirectory(package);
         File.WriteAllText(Path.Combine(package, "package.json"), $$"""{ "name": "tiny-dep", "version": "{{version}}", "main": "index.js" }""");
         File.WriteAllText(Path.Combine(package, "index.js"), $"module.exports = 'tiny {version}';");
@@ -67,7 +54,7 @@ public sealed class DependencyWorld : IAsyncDisposable
     /// <summary>Commits, pushes and waits for the deploy to end in <paramref name="state"/>.</summary>
     public async Task<JsonNode> DeployAsync(string message, string state = "succeeded")
     {
-        var deploys = await Daemon.PushAsync("acme/filmtrip", Repo.CommitAndPush(message));
+        var deploys = await _world.PushAsync(Repo.CommitAndPush(message));
         var deploy = await Daemon.WaitForDeployAsync(deploys["app"]);
         DeployAssert.State(state, deploy);
         return deploy;

@@ -1,11 +1,8 @@
-using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
+using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Tests.Support;
-
-/// <summary>One pm2 instance in a <c>pm2 jlist</c>.</summary>
-public sealed record Pm2Instance(string Name, int Pid, int PmId, string Status, int RestartTime, string? Cwd);
 
 /// <summary>The output of one pm2 command.</summary>
 public sealed record Pm2Result(int ExitCode, string StandardOutput, string StandardError);
@@ -68,16 +65,7 @@ public sealed class Pm2Home : IAsyncDisposable
     {
         var result = await RunAsync(new Dictionary<string, string?>(), ["jlist"], cancellationToken);
         EnsureSuccess(result, "jlist");
-        return ParseJlist(result.StandardOutput);
-    }
-
-    /// <summary>pm2 may print banners or warnings before the JSON: use the line that is a JSON array.</summary>
-    public static IReadOnlyList<Pm2Instance> ParseJlist(string output)
-    {
-        var json = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.StartsWith('['))
-            ?? throw new FormatException($"No JSON array in pm2 jlist output: {output}");
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.EnumerateArray().Select(ToProcess).ToList();
+        return Pm2Client.ParseJlist(result.StandardOutput); // the daemon's own rule, so tests read pm2 as it does
     }
 
     public async ValueTask DisposeAsync()
@@ -90,18 +78,6 @@ public sealed class Pm2Home : IAsyncDisposable
         {
             Directory.Delete(HomeDirectory, recursive: true);
         }
-    }
-
-    private static Pm2Instance ToProcess(JsonElement app)
-    {
-        var env = app.GetProperty("pm2_env");
-        return new Pm2Instance(
-            Name: app.GetProperty("name").GetString() ?? "",
-            Pid: app.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : 0,
-            PmId: app.GetProperty("pm_id").GetInt32(),
-            Status: env.GetProperty("status").GetString() ?? "",
-            RestartTime: env.TryGetProperty("restart_time", out var restarts) ? restarts.GetInt32() : 0,
-            Cwd: env.TryGetProperty("pm_cwd", out var cwd) ? cwd.GetString() : null);
     }
 
     private static void EnsureSuccess(Pm2Result result, string command)

@@ -8,16 +8,18 @@ namespace FilmTrip.Hook.Tests.Support;
 /// </summary>
 public sealed class StaticWorld : IAsyncDisposable
 {
-    public const string Repository = "acme/filmtrip";
+    public const string Repository = HookWorld.Repository;
 
-    private StaticWorld(TempDirectory temp) => Temp = temp;
+    private readonly HookWorld _world;
 
-    public TempDirectory Temp { get; }
-    public GitRepo Repo { get; private set; } = null!;
-    public Daemon Daemon { get; private set; } = null!;
-    public JsonObject Config { get; private set; } = null!;
-    public string ConfigPath => Temp.Combine("hook.json");
-    public string DataDirectory => Temp.Combine("data");
+    private StaticWorld(HookWorld world) => _world = world;
+
+    public TempDirectory Temp => _world.Temp;
+    public GitRepo Repo => _world.Repo;
+    public Daemon Daemon => _world.Daemon;
+    public JsonObject Config => _world.Config;
+    public string ConfigPath => _world.ConfigPath;
+    public string DataDirectory => _world.DataDirectory;
 
     public string Gate(string service) => Temp.Combine($"gate-{service}");
     public string Root(string service) => Temp.Combine("srv", service);
@@ -25,40 +27,20 @@ public sealed class StaticWorld : IAsyncDisposable
     public string LiveVersion(string service) => File.ReadAllText(Path.Combine(Root(service), "current", "VERSION"));
 
     /// <summary>Starts the world; gates start open unless <paramref name="gatesOpen"/> is false.</summary>
-    public static async Task<StaticWorld> StartAsync(bool gatesOpen = true, Action<JsonObject>? configure = null)
-    {
-        var world = new StaticWorld(new TempDirectory("static"));
-        try
+    public static Task<StaticWorld> StartAsync(bool gatesOpen = true, Action<JsonObject>? configure = null) =>
+        HookWorld.BuildAsync(new HookWorld("static"), async hook =>
         {
-            world.Repo = new GitRepo(world.Temp.Path);
-            world.Repo.Write("web/VERSION", "1");
-            world.Repo.Write("admin/VERSION", "1");
-            world.Repo.CommitAndPush("v1");
+            var world = new StaticWorld(hook);
+            hook.Repo.Write("web/VERSION", "1");
+            hook.Repo.Write("admin/VERSION", "1");
+            hook.Repo.CommitAndPush("v1");
             if (gatesOpen) { world.OpenGate("web"); world.OpenGate("admin"); }
-            world.Config = Daemon.Config(world.DataDirectory, new JsonObject
-            {
-                ["web"] = world.Service("web"),
-                ["admin"] = world.Service("admin"),
-            });
-            configure?.Invoke(world.Config);
-            world.Daemon = await Daemon.StartAsync(world.Config, world.ConfigPath);
-        }
-        catch
-        {
-            await world.DisposeAsync();
-            throw;
-        }
-        return world;
-    }
-
-    private JsonObject Service(string name) => new()
-    {
-        ["Repository"] = Repo.Bare,
-        ["GitHubRepository"] = Repository,
-        ["Subdirectory"] = name,
-        ["Root"] = Root(name),
-        ["Build"] = new JsonArray(BuildSteps.WaitFor(Gate(name))),
-    };
+            foreach (var name in new[] { "web", "admin" })
+                hook.AddService(name, name, world.Root(name), new JsonArray(BuildSteps.WaitFor(world.Gate(name))));
+            configure?.Invoke(hook.Config);
+            await hook.StartAsync();
+            return world;
+        });
 
     public void OpenGate(string service) => BuildSteps.Open(Gate(service));
 
@@ -77,30 +59,20 @@ public sealed class StaticWorld : IAsyncDisposable
         return Repo.CommitAndPush($"v{version}");
     }
 
-    public async Task<Dictionary<string, string>> PushAsync(string sha) => await Daemon.PushAsync(Repository, sha);
+    public Task<Dictionary<string, string>> PushAsync(string sha) => _world.PushAsync(sha);
 
     /// <summary>Pushes and waits for every deploy it queued to end successfully.</summary>
-    public async Task DeployAsync(string sha)
-    {
-        foreach (var id in (await PushAsync(sha)).Values)
-            DeployAssert.State("succeeded", await Daemon.WaitForDeployAsync(id));
-    }
+    public Task DeployAsync(string sha) => _world.DeployAsync(sha);
 
-    public async Task<List<JsonNode>> DeploysOfAsync(string service) =>
-        (await Daemon.GetJsonAsync($"/deploys?service={service}&limit=200"))["deploys"]!.AsArray().Select(d => d!).ToList();
+    public Task<List<JsonNode>> DeploysOfAsync(string service) => Daemon.DeploysAsync(service);
 
-    public async Task RestartAsync()
-    {
-        var port = Daemon.Port;
-        await Daemon.DisposeAsync();
-        Daemon = await Daemon.StartAsync(Config, ConfigPath, port);
-    }
+    public Task RestartAsync() => _world.RestartAsync();
 
     public async ValueTask DisposeAsync()
     {
+        // An open gate lets a held build step end, so the daemon stops at once.
         OpenGate("web");
         OpenGate("admin");
-        if (Daemon is not null) await Daemon.DisposeAsync();
-        Temp.Dispose();
+        await _world.DisposeAsync();
     }
 }

@@ -8,27 +8,19 @@ namespace FilmTrip.Hook.Tests.Webhooks;
 /// <summary>The set of seen X-GitHub-Delivery ids survives a restart and is bounded (issue #2 §4).</summary>
 public sealed class DeliveryMemoryTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("deliveries");
-    private readonly GitRepo _repo;
+    private readonly HookWorld _world;
     private readonly string _commit;
 
-    public DeliveryMemoryTests()
+    public DeliveryMemoryTests() => (_world, _commit) = WebhookDaemonFixture.NewWorld("deliveries");
+
+    public void Dispose() => _world.Temp.Dispose();
+
+    /// <summary>A daemon of its own on the world's config (a test starts one after another on the same data directory).</summary>
+    private Task<Daemon> StartAsync(int? remembered = null)
     {
-        _repo = new GitRepo(_temp.Path);
-        _repo.Write("index.html", "hello");
-        _commit = _repo.CommitAndPush("initial");
+        if (remembered is { } n) _world.Config["Hook"]!["RememberedDeliveries"] = n;
+        return Daemon.StartAsync(_world.Config, _world.ConfigPath);
     }
-
-    public void Dispose() => _temp.Dispose();
-
-    private JsonObject Config(int? remembered = null)
-    {
-        var config = Daemon.Config(_temp.Combine("data"), WebhookDaemonFixture.Services(_temp.Path, _repo.Bare));
-        if (remembered is { } n) config["Hook"]!["RememberedDeliveries"] = n;
-        return config;
-    }
-
-    private Task<Daemon> StartAsync(int? remembered = null) => Daemon.StartAsync(Config(remembered), _temp.Combine("hook.json"));
 
     [Fact]
     public async Task Duplicate_detection_survives_a_restart()

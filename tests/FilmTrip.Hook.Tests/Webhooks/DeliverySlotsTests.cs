@@ -3,6 +3,7 @@ using FilmTrip.Hook.Webhooks;
 namespace FilmTrip.Hook.Tests.Webhooks;
 
 /// <summary>Large deliveries wait their turn for a slot, for a bounded time (issue #11 §8).</summary>
+[Trait("Tier", "InProcess")]
 public sealed class DeliverySlotsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace FilmTrip.Hook.Tests.Webhooks;
 
 /// <summary>A body is hashed as it streams to an unlinked file; large ones need a slot (issue #11 §8). Real files, no daemon.</summary>
+[Trait("Tier", "InProcess")]
 public sealed class DeliverySpoolTests : IDisposable
 {
     private static readonly byte[] Secret = "It's a Secret to Everybody"u8.ToArray();

@@ -12,25 +12,20 @@ public sealed class LargeDeliveryQueueTests : IAsyncLifetime
 {
     private const int Slots = 4;
     private static readonly string Forged = "sha256=" + new string('0', 64);
-    private readonly TempDirectory _temp = new("slots");
     private readonly List<RawDelivery> _uploads = [];
-    private string _commit = "";
-    private Daemon _daemon = null!;
+    private readonly HookWorld _world;
+    private readonly string _commit;
 
-    public async Task InitializeAsync()
-    {
-        var repo = new GitRepo(_temp.Path);
-        repo.Write("index.html", "hello");
-        _commit = repo.CommitAndPush("initial");
-        _daemon = await Daemon.StartAsync(
-            Daemon.Config(_temp.Combine("data"), WebhookDaemonFixture.Services(_temp.Path, repo.Bare)), _temp.Combine("hook.json"));
-    }
+    public LargeDeliveryQueueTests() => (_world, _commit) = WebhookDaemonFixture.NewWorld("slots");
+
+    private Daemon _daemon => _world.Daemon;
+
+    public Task InitializeAsync() => _world.StartAsync();
 
     public async Task DisposeAsync()
     {
         foreach (var upload in _uploads) upload.Dispose();
-        if (_daemon is not null) await _daemon.DisposeAsync();
-        _temp.Dispose();
+        await _world.DisposeAsync();
     }
 
     [Fact]

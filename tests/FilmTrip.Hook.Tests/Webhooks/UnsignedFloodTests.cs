@@ -13,25 +13,13 @@ public sealed class UnsignedFloodTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private const int MaxBody = 25 * 1024 * 1024;
     private const long PeakLimit = 200L * 1024 * 1024;
-    private readonly TempDirectory _temp = new("flood");
-    private GitRepo _repo = null!;
-    private string _commit = "";
-    private Daemon _daemon = null!;
+    private readonly (HookWorld World, string Commit) _setup = WebhookDaemonFixture.NewWorld("flood");
+    private Daemon _daemon => _setup.World.Daemon;
+    private string _commit => _setup.Commit;
 
-    public async Task InitializeAsync()
-    {
-        _repo = new GitRepo(_temp.Path);
-        _repo.Write("index.html", "hello");
-        _commit = _repo.CommitAndPush("initial");
-        _daemon = await Daemon.StartAsync(
-            Daemon.Config(_temp.Combine("data"), WebhookDaemonFixture.Services(_temp.Path, _repo.Bare)), _temp.Combine("hook.json"));
-    }
+    public Task InitializeAsync() => _setup.World.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null) await _daemon.DisposeAsync();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _setup.World.DisposeAsync();
 
     [Fact]
     public async Task Forty_concurrent_forged_25_MiB_deliveries_are_refused_and_peak_RSS_stays_under_200_MiB()
@@ -75,7 +63,7 @@ public sealed class UnsignedFloodTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var deploy = Assert.Single((await response.JsonAsync())["deploys"]!.AsArray())!;
         Assert.Equal(_commit, deploy["commit"]!.GetValue<string>());
-        var bodies = _temp.Combine("data", "webhook-bodies");
+        var bodies = Path.Combine(_setup.World.DataDirectory, "webhook-bodies");
         Assert.Empty(Directory.Exists(bodies) ? Directory.GetFiles(bodies) : []); // every spooled body is gone
     }
 

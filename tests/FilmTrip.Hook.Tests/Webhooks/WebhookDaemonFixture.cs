@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using FilmTrip.Hook.Tests.Support;
 
@@ -13,67 +12,33 @@ public sealed class WebhookDaemonFixture : IAsyncLifetime
     public const string SiteRepository = "acme/site";
     public const string QuietRepository = "acme/quiet";
 
-    private readonly TempDirectory _temp = new("webhooks");
+    private readonly HookWorld _world;
 
-    public Daemon Daemon { get; private set; } = null!;
-    public GitRepo Repo { get; private set; } = null!;
-    public string Commit { get; private set; } = "";
-    public string DataDirectory => _temp.Combine("data");
+    public WebhookDaemonFixture() => (_world, Commit) = NewWorld("webhooks");
 
-    public static JsonObject Services(string root, string bareRepository) => new()
+    public Daemon Daemon => _world.Daemon;
+    public GitRepo Repo => _world.Repo;
+    public string Commit { get; }
+    public string DataDirectory => _world.DataDirectory;
+
+    /// <summary>A world (not started) with one commit (index.html) and the services "site" and "quiet" of its repository.</summary>
+    public static (HookWorld World, string Commit) NewWorld(string prefix)
     {
-        ["site"] = Service(bareRepository, SiteRepository, Path.Combine(root, "srv", "site")),
-        ["quiet"] = Service(bareRepository, QuietRepository, Path.Combine(root, "srv", "quiet")),
-    };
-
-    private static JsonObject Service(string bare, string gitHubRepository, string root) => new()
-    {
-        ["Repository"] = bare,
-        ["GitHubRepository"] = gitHubRepository,
-        ["Root"] = root,
-        ["KeepReleases"] = 2,
-    };
-
-    public async Task InitializeAsync()
-    {
-        Repo = new GitRepo(_temp.Path);
-        Repo.Write("index.html", "hello");
-        Commit = Repo.CommitAndPush("initial");
-        Daemon = await Daemon.StartAsync(
-            Daemon.Config(DataDirectory, Services(_temp.Path, Repo.Bare)), _temp.Combine("hook.json"));
+        var world = new HookWorld(prefix);
+        world.Repo.Write("index.html", "hello");
+        var commit = world.Repo.CommitAndPush("initial");
+        world.AddService("site", null, world.Temp.Combine("srv", "site"), gitHubRepository: SiteRepository)["KeepReleases"] = 2;
+        world.AddService("quiet", null, world.Temp.Combine("srv", "quiet"), gitHubRepository: QuietRepository)["KeepReleases"] = 2;
+        return (world, commit);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (Daemon is not null) await Daemon.DisposeAsync();
-        _temp.Dispose();
-    }
+    public Task InitializeAsync() => _world.StartAsync();
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 }
 
-/// <summary>Raw webhook requests with every header under the test's control, and what the daemon recorded.</summary>
-internal static class WebhookRequests
+internal static class ResponseJson
 {
-    public static async Task<HttpResponseMessage> SendAsync(this Daemon daemon, byte[] body, string? @event = "push",
-        string? deliveryId = "new", string contentType = "application/json", string? signature = "sign", bool chunked = false)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/github") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        if (chunked) request.Headers.TransferEncodingChunked = true;
-        if (@event is not null) request.Headers.Add("X-GitHub-Event", @event);
-        if (deliveryId is not null) request.Headers.Add("X-GitHub-Delivery", deliveryId == "new" ? Guid.NewGuid().ToString() : deliveryId);
-        if (signature is not null)
-            request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature == "sign" ? Support.Webhooks.Sign(body) : signature);
-        return await daemon.Http.SendAsync(request);
-    }
-
-    /// <summary>Deploys recorded for a service, newest first.</summary>
-    public static async Task<JsonArray> DeploysAsync(this Daemon daemon, string service) =>
-        (await daemon.GetJsonAsync($"/deploys?service={service}&limit=200"))["deploys"]!.AsArray();
-
-    public static async Task<int> DeploysOfDeliveryAsync(this Daemon daemon, string deliveryId) =>
-        (await daemon.GetJsonAsync("/deploys?limit=200"))["deploys"]!.AsArray()
-            .Count(d => d!["deliveryId"]?.GetValue<string>() == deliveryId);
-
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }

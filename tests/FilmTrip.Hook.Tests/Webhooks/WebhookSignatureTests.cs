@@ -5,6 +5,7 @@ using FilmTrip.Hook.Webhooks;
 namespace FilmTrip.Hook.Tests.Webhooks;
 
 /// <summary>X-Hub-Signature-256 as a pure function. GitHub's documented test vector anchors it. See issue #2 §4.</summary>
+[Trait("Tier", "InProcess")]
 public sealed class WebhookSignatureTests
 {
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes("It's a Secret to Everybody");

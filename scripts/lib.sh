@@ -1,0 +1,51 @@
+# Shared by scripts/ and bench/ (source it: `. "$root/scripts/lib.sh"`): where pm2 and nginx are, ports, waiting,
+# stopping by pid, secrets, and starting the daemon. The JavaScript side is bench/lib/ (same rules).
+#   FILMTRIP_PM2    the pm2 to use; else the repository's .tools/ install (scripts/install-tools.sh), else pm2 on PATH
+#   FILMTRIP_NGINX  the nginx to use; else nginx on PATH, else /usr/sbin/nginx
+# The tests follow the same two variables (tests/FilmTrip.Hook.Tests/Support/Pm2Home.cs, NginxServer.cs).
+
+filmtrip_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+pm2_path() {
+  if [ -n "${FILMTRIP_PM2:-}" ]; then echo "$FILMTRIP_PM2"
+  elif [ -x "$filmtrip_root/.tools/node_modules/.bin/pm2" ]; then echo "$filmtrip_root/.tools/node_modules/.bin/pm2"
+  else command -v pm2 || echo "$filmtrip_root/.tools/node_modules/.bin/pm2"; fi
+}
+
+nginx_path() { echo "${FILMTRIP_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"; }
+
+# A port free a moment ago, for what the script configures itself (pm2 apps, nginx). Not for the daemon: it binds
+# port 0 and says which port it got (start_daemon).
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# 64 hex digits from the system's random source (a webhook secret, an API token).
+new_secret() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+
+wait_http() { # url deadline_s
+  local end=$((SECONDS + $2))
+  until curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -lt $end ] || { echo "timeout waiting for $1" >&2; return 1; }; sleep 0.1
+  done
+}
+
+stop_pid() { # pid signal deadline_s: the signal, then KILL once the deadline passes
+  kill "-$2" "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 $(($3 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# start_daemon <dll> <config> <log> [wrapper...]: starts the daemon on 127.0.0.1 port 0 in the background, and sets
+# daemon_pid and daemon_url (read back from its "Now listening on:" line) once /healthz answers.
+start_daemon() {
+  local dll="$1" config="$2" log="$3"; shift 3
+  "$@" dotnet "$dll" --config "$config" --urls "http://127.0.0.1:0" > "$log" 2>&1 &
+  daemon_pid=$!
+  daemon_url=""
+  for _ in $(seq 1 300); do
+    daemon_url="$(grep -o -m1 'Now listening on: http://127.0.0.1:[0-9]*' "$log" | grep -o 'http://.*' || true)"
+    [ -n "$daemon_url" ] && curl -fs -m 1 "$daemon_url/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "the daemon did not start:" >&2; cat "$log" >&2; return 1
+}
