@@ -1,7 +1,10 @@
 using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Dashboard;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Logging;
+using FilmTrip.Hook.Metrics;
+using FilmTrip.Hook.Readiness;
 using FilmTrip.Hook.Status;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
@@ -21,6 +24,9 @@ try
     builder.Services.AddDeployEngine();
     builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
+    builder.Services.AddHookMetrics();
+    builder.Services.AddReadiness();
+    builder.Services.AddDashboard();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
@@ -30,6 +36,9 @@ try
     app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
     app.MapGitHubWebhooks();
     app.MapStatusApi();
+    app.MapHookMetrics();
+    app.MapReadiness();
+    app.MapDashboard();
     app.Run();
     return 0;
 }

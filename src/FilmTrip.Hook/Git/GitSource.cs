@@ -28,7 +28,12 @@ public interface IGitSource
 
     /// <summary>Repository paths that differ between two commits.</summary>
     IReadOnlyList<string> ChangedPaths(ServiceOptions service, string fromSha, string toSha);
+
+    /// <summary>A commit's subject line and author from the cache, for people reading status (null when not cached).</summary>
+    CommitInfo? Describe(ServiceOptions service, string sha) => null;
 }
+
+public sealed record CommitInfo(string Message, string Author, DateTimeOffset AuthoredAt);
 
 /// <summary>Network or remote trouble that a retry may cure.</summary>
 public sealed class GitTransientException(string message, Exception inner) : Exception(message, inner);
@@ -114,6 +119,14 @@ internal sealed class LibGit2Source : IGitSource
         {
             return new CommitLookup(CommitLookupResult.Ambiguous);
         }
+    }
+
+    public CommitInfo? Describe(ServiceOptions service, string sha)
+    {
+        using var repo = Open(service);
+        return repo?.Lookup<Commit>(sha) is { } commit
+            ? new CommitInfo(commit.MessageShort, commit.Author.Name, commit.Author.When)
+            : null;
     }
 
     public bool IsReachableFromBranch(ServiceOptions service, string sha)
