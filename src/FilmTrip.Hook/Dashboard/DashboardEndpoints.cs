@@ -48,7 +48,8 @@ public static partial class DashboardEndpoints
     internal static IResult ReadsNeedToken(IOptions<HookOptions> options) =>
         TypedResults.Ok(new { readsNeedToken = options.Value.RequireTokenForStatus });
 
-    internal static async Task<IResult> StreamLogAsync(string id, HttpContext context, HistoryStore history, LogStream stream)
+    internal static async Task<IResult> StreamLogAsync(string id, HttpContext context, HistoryStore history, LogStream stream,
+        IHostApplicationLifetime lifetime)
     {
         if (!DeployId().IsMatch(id) || history.Get(id) is not { } deploy)
             return Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'");
@@ -61,13 +62,15 @@ public static partial class DashboardEndpoints
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx in front would otherwise hold the events back
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // A stream of a deploy that stays queued would otherwise hold the daemon's shutdown for its whole timeout.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            await stream.WriteAsync(deploy, from, response.Body, context.RequestAborted);
+            await stream.WriteAsync(deploy, from, response.Body, ended.Token);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The reader left (closed the page): nothing more to send.
+            // The reader left (closed the page) or the daemon is stopping: the page reconnects with Last-Event-ID.
         }
         return TypedResults.Empty;
     }

@@ -9,6 +9,8 @@ namespace FilmTrip.Hook.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
+    public const string Collection = "dashboard";
+
     public StaticWorld World { get; private set; } = null!;
     public string Url => $"http://127.0.0.1:{World.Daemon.Port}";
 
@@ -39,3 +41,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 }
+
+[CollectionDefinition(DashboardFixture.Collection)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>;

@@ -5,7 +5,8 @@ using OpenQA.Selenium;
 namespace FilmTrip.Hook.Tests.Dashboard;
 
 /// <summary>The dashboard in a real headless Chromium against the real daemon (issue #13). Each test saves a screenshot.</summary>
-public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+[Collection(DashboardFixture.Collection)]
+public sealed class DashboardTests(DashboardFixture fixture)
 {
     private StaticWorld World => fixture.World;
 
@@ -51,9 +52,13 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         World.CloseGate("web");
         var id = (await World.PushAsync(World.Commit(Guid.NewGuid().ToString("n")[..6], "web")))["web"];
         await BuildSteps.WaitUntilStartedAsync(World.Gate("web"));
-        using var browser = fixture.OpenSignedIn($"#/deploys/{id}");
+        using var browser = fixture.OpenSignedIn();
+        var running = browser.WaitFor(".card.service[data-service='web'] .running a", e => e.Displayed && e.Text.StartsWith("build"));
+        browser.Screenshot("overview-running");
+        running.Click();
 
         // The build step is held at its gate: what the page shows now was written while the deploy ran.
+        Assert.EndsWith($"#/deploys/{id}", browser.Driver.Url);
         var log = browser.WaitFor("#log", e => e.Text.Contains("==> build: node -e"));
         Assert.DoesNotContain("finished", log.Text);
         browser.Script<object?>("window.notReloaded = true; return null;");
@@ -89,6 +94,24 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             TimeSpan.FromSeconds(120), $"current to point at {release}");
         browser.WaitFor("#message", e => e.Displayed && e.Text.Contains("queued as deploy"));
         browser.Screenshot("rollback-queued");
+        Assert.Empty(browser.ConsoleErrors());
+    }
+
+    [Fact]
+    public async Task Service_history_filters_by_state()
+    {
+        var succeeded = (await World.DeploysOfAsync("web")).Count(d => d["state"]!.GetValue<string>() == "succeeded");
+        using var browser = fixture.OpenSignedIn("#/services/web");
+        browser.WaitFor("#history tbody tr[data-state]");
+
+        browser.WaitFor("#state-filter option[value='succeeded']", e => e.Enabled).Click();
+        browser.WaitUntil(() => browser.Driver.Url.EndsWith("?state=succeeded"), "the filter in the address");
+        browser.WaitUntil(() => browser.Driver.FindElements(By.CssSelector("#history tbody tr[data-state]")).Count == succeeded, $"{succeeded} rows");
+        Assert.All(browser.Driver.FindElements(By.CssSelector("#history tbody tr[data-state]")),
+            row => Assert.Equal("succeeded", row.GetAttribute("data-state")));
+        browser.Screenshot("history-succeeded");
+        browser.WaitFor("#state-filter option[value='failed']", e => e.Enabled).Click();
+        browser.WaitFor("#history tbody td", e => e.Text == "No deploys.");
         Assert.Empty(browser.ConsoleErrors());
     }
 

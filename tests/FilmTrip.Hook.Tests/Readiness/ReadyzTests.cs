@@ -29,6 +29,23 @@ public sealed class ReadyzTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readyz_answers_200_only_once_recovery_has_finished_a_deploy_a_crash_left_running()
+    {
+        _world.CloseGate("web");
+        var id = (await _world.PushAsync(_world.Commit("2", "web")))["web"];
+        await BuildSteps.WaitUntilStartedAsync(_world.Gate("web"));
+        await _world.Daemon.KillAsync();
+        _world.OpenGate("web"); // the orphaned build step ends; the deploy stays 'running' in history
+
+        await _world.RestartAsync();
+        await Poll.UntilAsync(async () => (await _world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), "/readyz to answer 200");
+
+        // Ready means recovery ran: the deploy the crash left running is already finished.
+        DeployAssert.State("interrupted", await _world.Daemon.GetJsonAsync($"/deploys/{id}"));
+    }
+
+    [Fact]
     public async Task Readyz_answers_503_naming_the_service_whose_root_is_not_writable()
     {
         var root = _world.Root("web");

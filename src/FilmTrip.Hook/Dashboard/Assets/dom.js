@@ -38,6 +38,11 @@ export function deployLink(id, text) {
   return h('a', { href: `#/deploys/${encodeURIComponent(id)}` }, text || id);
 }
 
+// Swaps in the new children only when they differ: a refresh that changes nothing keeps the elements (and an open
+// select or a focused button) as they are.
 export function replace(container, ...children) {
-  container.replaceChildren(...children.flat(Infinity).filter((c) => c));
+  const next = children.flat(Infinity).filter((c) => c).map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+  const html = next.map((c) => (c instanceof Element ? c.outerHTML : c.textContent)).join('');
+  if (container.childNodes.length && html === container.innerHTML) return;
+  container.replaceChildren(...next);
 }

@@ -20,7 +20,7 @@ function card(s) {
   const last = s.lastDeploy;
   rows.push(['Last deploy', last ? h('span', {}, badge(last.state), ' ', deployLink(last.id, short(last.commit)), ` ${age(last.finishedAt)}`) : '—']);
   if (s.running)
-    rows.push(['Running', h('span', { class: 'running' }, badge('running'), ' ', deployLink(s.running.id, s.running.step || 'starting'),
+    rows.push(['Running', h('span', { class: 'running', title: s.running.step || '' }, badge('running'), ' ', deployLink(s.running.id, cut(s.running.step || 'starting')),
       ` · ${seconds(s.running.elapsedSeconds)}`)]);
   rows.push(['Queue', String(s.queued)]);
   rows.push(['Strategy', s.strategy]);
@@ -58,3 +58,6 @@ async function rollback(service, release) {
     else say(`Rollback refused: ${e.message}`);
   }
 }
+
+// A build step is named after its whole command line: the card shows its start, the deploy page all of it.
+const cut = (text) => (text.length > 48 ? text.slice(0, 47) + '…' : text);
