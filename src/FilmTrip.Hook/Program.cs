@@ -1,12 +1,15 @@
 using FilmTrip.Hook.Approvals;
 using FilmTrip.Hook.Cli;
 using FilmTrip.Hook.Configuration;
+using FilmTrip.Hook.Dashboard;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.GitHub;
 using FilmTrip.Hook.Logging;
 using FilmTrip.Hook.ManualDeploys;
 using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Notifications;
+using FilmTrip.Hook.Metrics;
+using FilmTrip.Hook.Readiness;
 using FilmTrip.Hook.Status;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
@@ -31,6 +34,9 @@ try
     builder.Services.AddApprovals();
     builder.Services.AddNotifications();
     builder.Services.AddGitHubDeployments();
+    builder.Services.AddHookMetrics();
+    builder.Services.AddReadiness();
+    builder.Services.AddDashboard();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.
@@ -43,6 +49,9 @@ try
     app.MapRollbacks();
     app.MapManualDeploys();
     app.MapApprovals();
+    app.MapHookMetrics();
+    app.MapReadiness();
+    app.MapDashboard();
     app.Run();
     return 0;
 }

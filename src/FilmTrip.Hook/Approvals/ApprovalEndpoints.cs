@@ -37,7 +37,7 @@ public static class ApprovalEndpoints
             ApprovalResult.Done => TypedResults.Json(DeploySummary.Of(deploy!), statusCode: success),
             ApprovalResult.UnknownDeploy => Problems.Create(404, "unknown-deploy", "Unknown deploy", $"no deploy with id '{Problems.Quote(id)}'"),
             _ => Problems.Create(409, "not-awaiting-approval", "Deploy is not awaiting approval",
-                $"deploy {deploy!.Id} is {HistoryStore.StateName(deploy.State)}; only a deploy in state awaiting_approval can be {verb}"),
+                $"deploy {deploy!.Id} is {SnakeCase.Name(deploy.State)}; only a deploy in state awaiting_approval can be {verb}"),
         };
     }
 }

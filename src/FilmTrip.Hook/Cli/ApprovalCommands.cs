@@ -1,3 +1,4 @@
+using FilmTrip.Hook.History;
 using System.CommandLine;
 using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
@@ -33,7 +34,7 @@ internal static class ApprovalCommands
             using var daemon = cli.Daemon(parse);
             var deploy = await daemon.PostAsync<DeploySummary>(DeployFollower.Path(parse.GetValue(id)!) + "/reject", null, cancellationToken);
             if (parse.GetValue(json)) cli.Console.Json(deploy);
-            else await cli.Console.Out.WriteLineAsync($"deploy {deploy.Id} of {deploy.Service} to {Show.Sha(deploy.Commit)}: {deploy.State}");
+            else await cli.Console.Out.WriteLineAsync($"deploy {deploy.Id} of {deploy.Service} to {Show.Sha(deploy.Commit)}: {SnakeCase.Name(deploy.State)}");
             return ExitCodes.Ok;
         });
         return command;

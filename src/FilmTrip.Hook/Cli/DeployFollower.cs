@@ -1,3 +1,4 @@
+using FilmTrip.Hook.History;
 using FilmTrip.Hook.Rollbacks;
 using FilmTrip.Hook.Status;
 
@@ -56,7 +57,7 @@ internal static class DeployFollower
                 var deploy = detail.Deploy;
                 if (DeployStates.IsFinal(deploy.State))
                 {
-                    await progress.LineAsync($"deploy {deployId} of {deploy.Service}: {deploy.State}"
+                    await progress.LineAsync($"deploy {deployId} of {deploy.Service}: {SnakeCase.Name(deploy.State)}"
                         + (deploy.DurationSeconds is { } seconds ? $" in {Show.Seconds(seconds)}" : "")
                         + (deploy.Error is null ? "" : $": {deploy.Error}"), cancellationToken);
                     return deploy;
@@ -72,7 +73,7 @@ internal static class DeployFollower
     internal static string Running(DeployDetail detail)
     {
         var deploy = detail.Deploy;
-        if (deploy.StartedAt is not { } started) return $"deploy {deploy.Id} of {deploy.Service}: {deploy.State}";
+        if (deploy.StartedAt is not { } started) return $"deploy {deploy.Id} of {deploy.Service}: {SnakeCase.Name(deploy.State)}";
         var since = detail.Steps.Count == 0 ? started : detail.Steps[^1].StartedAt.AddSeconds(detail.Steps[^1].DurationSeconds);
         var elapsed = Math.Max(0, (DateTimeOffset.UtcNow - since).TotalSeconds);
         return $"deploy {deploy.Id} of {deploy.Service}: {deploy.CurrentStep ?? "starting"} ({Show.Seconds(elapsed)})";

@@ -55,7 +55,7 @@ internal static class DeploysCommand
         }
         var table = CliConsole.Table("ID", "SERVICE", "TRIGGER", "COMMIT", "STATE", "QUEUED", "DURATION", "ERROR");
         foreach (var d in list.Deploys)
-            CliConsole.Row(table, d.Id, d.Service, d.Trigger, Show.Sha(d.Commit), d.State, Show.Time(d.QueuedAt), Show.Seconds(d.DurationSeconds), Clip(d.Error));
+            CliConsole.Row(table, d.Id, d.Service, SnakeCase.Name(d.Trigger), Show.Sha(d.Commit), SnakeCase.Name(d.State), Show.Time(d.QueuedAt), Show.Seconds(d.DurationSeconds), Clip(d.Error));
         console.Write(table);
     }
 
@@ -65,12 +65,10 @@ internal static class DeploysCommand
 /// <summary>The deploy states as the API names them, from the one enum (<see cref="DeployState"/>).</summary>
 internal static class DeployStates
 {
-    public static readonly string[] Names = Enum.GetValues<DeployState>().Select(HistoryStore.StateName).ToArray();
-
-    private static readonly string[] Waiting = [HistoryStore.StateName(DeployState.Queued), HistoryStore.StateName(DeployState.Running)];
+    public static readonly string[] Names = SnakeCase.Names<DeployState>().ToArray();
 
     /// <summary>States after which a deploy never changes again.</summary>
-    public static bool IsFinal(string state) => !Waiting.Contains(state);
+    public static bool IsFinal(DeployState state) => state is not (DeployState.Queued or DeployState.Running or DeployState.AwaitingApproval);
 
-    public static bool Succeeded(string state) => state == HistoryStore.StateName(DeployState.Succeeded);
+    public static bool Succeeded(DeployState state) => state == DeployState.Succeeded;
 }

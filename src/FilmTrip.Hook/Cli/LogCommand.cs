@@ -1,3 +1,4 @@
+using FilmTrip.Hook.History;
 using System.CommandLine;
 using FilmTrip.Hook.Status;
 

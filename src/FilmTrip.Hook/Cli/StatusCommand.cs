@@ -1,3 +1,4 @@
+using FilmTrip.Hook.History;
 using System.CommandLine;
 using System.Globalization;
 using FilmTrip.Hook.Status;
@@ -38,8 +39,8 @@ internal static class StatusCommand
         foreach (var s in services)
         {
             var last = s.LastDeploy;
-            CliConsole.Row(table, s.Name, Show.Sha(s.Current?.Commit), Show.Text(s.Current?.ReleaseId), Show.Text(last?.Id), Show.Text(last?.Trigger),
-                Show.Text(last?.State), Show.Time(last?.FinishedAt), Show.Seconds(last?.DurationSeconds), Running(s.Running),
+            CliConsole.Row(table, s.Name, Show.Sha(s.Current?.Commit), Show.Text(s.Current?.ReleaseId), Show.Text(last?.Id), Show.Text(last is null ? null : SnakeCase.Name(last.Trigger)),
+                Show.Text(last is null ? null : SnakeCase.Name(last.State)), Show.Time(last?.FinishedAt), Show.Seconds(last?.DurationSeconds), Running(s.Running),
                 s.Queued.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);

@@ -9,8 +9,8 @@ public enum CommitLookupResult { Found, NotFound, Ambiguous }
 
 public sealed record CommitLookup(CommitLookupResult Result, string? Sha = null);
 
-/// <summary>What a person reads about a commit in a notification: its first line and its author.</summary>
-public sealed record CommitSummary(string Subject, string Author);
+/// <summary>What a person reads about a commit (a notification, the status, the dashboard): its first line, author and date.</summary>
+public sealed record CommitSummary(string Subject, string Author, DateTimeOffset? AuthoredAt = null);
 
 /// <summary>A service's repository as the deploy engine needs it. The real one is LibGit2Sharp over a cache under DataDirectory/repos.</summary>
 public interface IGitSource
@@ -177,7 +177,7 @@ internal sealed partial class LibGit2Source : IGitSource
     public CommitSummary? Describe(ServiceOptions service, string sha)
     {
         using var repo = Open(service);
-        return repo?.Lookup<Commit>(sha) is { } commit ? new CommitSummary(commit.MessageShort, commit.Author.Name) : null;
+        return repo?.Lookup<Commit>(sha) is { } commit ? new CommitSummary(commit.MessageShort, commit.Author.Name, commit.Author.When) : null;
     }
 
     private Repository? Open(ServiceOptions service)

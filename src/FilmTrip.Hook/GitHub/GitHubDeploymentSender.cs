@@ -59,13 +59,13 @@ internal sealed partial class GitHubDeploymentSender(
                 Environment = deploy.Service,
                 AutoMerge = false,
                 RequiredContexts = new Collection<string>(),
-                Description = $"filmtrip-hook {HistoryStore.TriggerName(deploy.Trigger)} {deploy.Id}",
+                Description = $"filmtrip-hook {SnakeCase.Name(deploy.Trigger)} {deploy.Id}",
             });
             _deployments[deploy.Id] = created.Id;
             Log.Created(logger, owner, name, created.Id, deploy.Id);
         }
         var state = work.Started ? DeploymentState.InProgress : StatusOf(deploy.State);
-        var description = work.Started ? $"deploy {deploy.Id} running" : deploy.Error ?? $"deploy {deploy.Id} {HistoryStore.StateName(deploy.State)}";
+        var description = work.Started ? $"deploy {deploy.Id} running" : deploy.Error ?? $"deploy {deploy.Id} {SnakeCase.Name(deploy.State)}";
         await deployments.Status.Create(owner, name, _deployments[deploy.Id], new NewDeploymentStatus(state)
         {
             // GitHub refuses a description over 140 characters.

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using FilmTrip.Hook.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Http;
 
@@ -16,6 +18,18 @@ public static class ApiToken
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader["Bearer ".Length..].Trim()));
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configuredToken));
         return CryptographicOperations.FixedTimeEquals(given, expected);
+    }
+
+    /// <summary>
+    /// The rule for reads (status, logs, metrics): the token unless <c>RequireTokenForStatus</c> is off. An endpoint filter,
+    /// so features outside Status/ (Metrics/, Dashboard/) share it.
+    /// </summary>
+    public static async ValueTask<object?> ReadFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<HookOptions>>().Value;
+        if (options.RequireTokenForStatus && !IsAuthorized(context.HttpContext.Request.Headers.Authorization, options.ApiToken))
+            return Unauthorized();
+        return await next(context);
     }
 
     public static ProblemHttpResult Unauthorized() => Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",

@@ -10,7 +10,7 @@ public sealed record DeployNotice(
     TimeSpan? Duration, string? Reason)
 {
     public static DeployNotice Of(DeployRecord deploy, CommitSummary? commit) => new(
-        deploy.Id, deploy.Service, HistoryStore.StateName(deploy.State), HistoryStore.TriggerName(deploy.Trigger), deploy.Commit,
+        deploy.Id, deploy.Service, SnakeCase.Name(deploy.State), SnakeCase.Name(deploy.Trigger), deploy.Commit,
         commit, deploy.Duration, deploy.State == DeployState.Succeeded ? null : deploy.Error);
 
     public string ShortCommit => Commit[..Math.Min(12, Commit.Length)];

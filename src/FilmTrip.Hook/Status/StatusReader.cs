@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FilmTrip.Hook.Status;
 
 /// <summary>What is live, what runs, what ran: read from each service's directories and the history.</summary>
-public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, TimeProvider time)
+public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, TimeProvider time, Git.IGitSource git)
 {
     public ServiceStatus Of(string name)
     {
@@ -15,9 +15,7 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
         var layout = new ReleaseLayout(service.Root);
         var now = time.GetUtcNow();
 
-        var current = layout.CurrentRelease() is { } live
-            ? new LiveRelease(history.CommitOfRelease(name, live), live, LastSwitchTo(name, live) ?? ReleaseTime(live))
-            : null;
+        var current = layout.CurrentRelease() is { } live ? Live(name, service, live) : null;
 
         var recent = history.List(name, null, 50);
         var running = recent.FirstOrDefault(d => d.State == DeployState.Running) is { } r
@@ -44,6 +42,16 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
                 ? new ColorStatus(c.Name, c.App.App, c.Port, release, history.CommitOfRelease(name, release), c == colors.Live() ? "live" : "warm")
                 : new ColorStatus(c.Name, c.App.App, c.Port, null, null, "stopped"))
             .ToList();
+    }
+
+    private LiveRelease Live(string name, ServiceOptions service, string release)
+    {
+        var commit = history.CommitOfRelease(name, release);
+        var about = commit is null ? null : git.Describe(service, commit);
+        return new LiveRelease(commit, release, LastSwitchTo(name, release) ?? ReleaseTime(release))
+        {
+            Message = about?.Subject, Author = about?.Author, AuthoredAt = about?.AuthoredAt,
+        };
     }
 
     public StatusResponse All() => new(options.Value.Services.Keys.Order(StringComparer.Ordinal).Select(Of).ToList());

@@ -2,7 +2,13 @@ using FilmTrip.Hook.History;
 
 namespace FilmTrip.Hook.Status;
 
-public sealed record LiveRelease(string? Commit, string ReleaseId, DateTimeOffset? DeployedAt);
+public sealed record LiveRelease(string? Commit, string ReleaseId, DateTimeOffset? DeployedAt)
+{
+    /// <summary>The live commit's subject line, author and time, from the git cache (issue #13: the dashboard shows them).</summary>
+    public string? Message { get; init; }
+    public string? Author { get; init; }
+    public DateTimeOffset? AuthoredAt { get; init; }
+}
 
 public sealed record RunningDeploy(string Id, DeployTrigger Trigger, string Commit, string? Step, double? StepElapsedSeconds, double ElapsedSeconds);
 

@@ -24,46 +24,55 @@ public static partial class GitHubWebhookEndpoints
     public sealed record Accepted(string DeliveryId, IReadOnlyList<QueuedDeploy> Deploys);
 
     internal static async Task<IResult> ReceiveAsync(HttpRequest request, IOptions<HookOptions> options, DeliverySpool spool,
-        DeployQueue queue, ILoggerFactory loggers, CancellationToken cancellationToken)
+        DeployQueue queue, ILoggerFactory loggers, Metrics.HookMetrics metrics, CancellationToken cancellationToken)
+    {
+        var result = await HandleAsync(request, options, spool, queue, loggers, cancellationToken);
+        metrics.Delivery(result.Outcome);
+        return result.Answer;
+    }
+
+    /// <summary>The answer and what it counts as in filmtrip_hook_webhook_deliveries_total (issue #13).</summary>
+    private static async Task<(IResult Answer, string Outcome)> HandleAsync(HttpRequest request, IOptions<HookOptions> options,
+        DeliverySpool spool, DeployQueue queue, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("FilmTrip.Hook.Webhooks");
         var hook = options.Value;
         var secret = Encoding.UTF8.GetBytes(hook.WebhookSecret);
         var signature = request.Headers["X-Hub-Signature-256"].ToString();
-        if (request.ContentLength > MaxBodyBytes) return TooLarge();
+        if (request.ContentLength > MaxBodyBytes) return (TooLarge(), "bad_payload");
         // A header that cannot pass ends the request before a byte of the body is read (issue #11 §8).
-        if (WebhookSignature.CheckHeader(signature, secret) is { } refused) return Rejected(logger, refused);
+        if (WebhookSignature.CheckHeader(signature, secret) is { } refused) return (Rejected(logger, refused), "bad_signature");
 
         await using var body = await spool.ReadAsync(request, secret, MaxBodyBytes, cancellationToken);
-        if (body.Outcome == SpoolOutcome.TooLarge) return TooLarge();
-        if (body.Outcome == SpoolOutcome.Busy) return Busy(request.HttpContext.Response, logger, spool.Slots);
+        if (body.Outcome == SpoolOutcome.TooLarge) return (TooLarge(), "bad_payload");
+        if (body.Outcome == SpoolOutcome.Busy) return (Busy(request.HttpContext.Response, logger, spool.Slots), "busy");
         var verdict = WebhookSignature.VerifyMac(body.Mac, signature, secret);
-        if (verdict != SignatureCheck.Valid) return Rejected(logger, verdict);
+        if (verdict != SignatureCheck.Valid) return (Rejected(logger, verdict), "bad_signature");
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
-        if (eventName == "ping") return TypedResults.Ok(new { pong = true });
-        if (eventName != "push") return Ignore($"event '{Problems.Quote(eventName)}' does not deploy");
+        if (eventName == "ping") return (TypedResults.Ok(new { pong = true }), "ignored");
+        if (eventName != "push") return (Ignore($"event '{Problems.Quote(eventName)}' does not deploy"), "ignored");
 
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
         if (!DeliveryId().IsMatch(deliveryId))
-            return Problems.Create(StatusCodes.Status400BadRequest, "bad-delivery-id", "Bad delivery id",
-                "X-GitHub-Delivery must be present: 1 to 100 letters, digits or dashes");
+            return (Problems.Create(StatusCodes.Status400BadRequest, "bad-delivery-id", "Bad delivery id",
+                "X-GitHub-Delivery must be present: 1 to 100 letters, digits or dashes"), "bad_payload");
 
         var (push, problem) = PushEventParser.Parse(await body.ReadAllAsync(cancellationToken), request.ContentType);
-        if (push is null) return Problems.Create(StatusCodes.Status400BadRequest, "bad-payload", "Malformed push payload", problem!);
+        if (push is null) return (Problems.Create(StatusCodes.Status400BadRequest, "bad-payload", "Malformed push payload", problem!), "bad_payload");
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["DeliveryId"] = deliveryId });
 
         var (services, reason) = Match(hook, push);
-        if (services.Count == 0) return Ignore(reason!);
+        if (services.Count == 0) return (Ignore(reason!), "ignored");
 
         var deploys = queue.AcceptPush(deliveryId, push.After, services);
         if (deploys is null)
         {
             Log.Duplicate(logger, deliveryId);
-            return TypedResults.Ok(new { duplicate = true });
+            return (TypedResults.Ok(new { duplicate = true }), "duplicate");
         }
         Log.Accepted(logger, deliveryId, push.After, string.Join(",", services));
-        return TypedResults.Accepted((string?)null, new Accepted(deliveryId, deploys.Select(d => new QueuedDeploy(d.Service, d.Id, d.Commit)).ToList()));
+        return (TypedResults.Accepted((string?)null, new Accepted(deliveryId, deploys.Select(d => new QueuedDeploy(d.Service, d.Id, d.Commit)).ToList())), "accepted");
     }
 
     /// <summary>The services a push deploys, or why it deploys none.</summary>

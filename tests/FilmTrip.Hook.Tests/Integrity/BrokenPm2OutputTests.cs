@@ -13,22 +13,8 @@ public sealed class BrokenPm2OutputTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _world = await BackendWorld.StartAsync(config =>
-        {
-            // pm2 behind a wrapper: the first `jlist` after a `reload` prints a broken list, once, while arming is on.
-            var directory = Path.GetDirectoryName(config["Hook"]!["DataDirectory"]!.GetValue<string>())!;
-            var wrapper = Path.Combine(directory, "pm2-wrapper.sh");
-            _marker = Path.Combine(directory, "break-after-reload");
-            var pm2 = config["Hook"]!["Services"]!["filmtrip-backend"]!["Pm2"]!;
-            File.WriteAllText(wrapper, $$"""
-                #!/bin/sh
-                if [ "$1" = reload ] && [ -f '{{_marker}}' ]; then touch '{{_marker}}.armed'; fi
-                if [ "$1" = jlist ] && [ -f '{{_marker}}.armed' ]; then rm -f '{{_marker}}.armed' '{{_marker}}'; echo '[{"name":"filmtrip-backend","pm2_env":'; exit 0; fi
-                exec '{{pm2["Executable"]!.GetValue<string>()}}' "$@"
-                """);
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            pm2["Executable"] = wrapper;
-        });
+        // pm2 behind a wrapper: the first `jlist` after a `reload` prints a broken list, once, while the marker exists.
+        _world = await BackendWorld.StartAsync(config => _marker = Pm2Wrapper.BreakJlistAfterReload(config, "filmtrip-backend"));
     }
 
     public async Task DisposeAsync() => await _world.DisposeAsync();

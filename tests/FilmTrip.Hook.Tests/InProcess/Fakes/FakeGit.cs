@@ -17,6 +17,9 @@ public sealed class FakeGit : IGitSource
     /// <summary>When set, every fetch throws what it returns (a <see cref="GitTransientException"/> for an unreachable remote).</summary>
     public Func<Exception>? FetchFails { get; set; }
 
+    /// <summary>Every fake commit reads the same to a person: the tests here are about rules, not about what is shown.</summary>
+    public CommitSummary? Describe(ServiceOptions service, string sha) => IndexOf(service, sha) < 0 ? null : new CommitSummary("fake commit", "FakeGit");
+
     /// <summary>Adds a commit on top of the branch of <paramref name="repository"/> and returns its sha.</summary>
     public string Commit(string repository, params (string Path, string Text)[] files)
     {
