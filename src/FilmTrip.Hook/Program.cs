@@ -3,6 +3,7 @@ using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.Deploys;
 using FilmTrip.Hook.Logging;
 using FilmTrip.Hook.Status;
+using FilmTrip.Hook.Watch;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ try
     builder.Services.AddDeployEngine();
     builder.Services.AddGitHubWebhooks();
     builder.Services.AddStatusApi();
+    builder.Services.AddDeployWatch();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.

@@ -60,6 +60,8 @@ public sealed class ServiceOptions
     public BlueGreenOptions? BlueGreen { get; set; }
     /// <summary>BlueGreen: argv arrays run in the new release with PORT = the new color's port, before it gets traffic.</summary>
     public List<string[]> Verify { get; set; } = [];
+    /// <summary>Watch the new release's traffic after the switch and go back by itself (issue 15); null: no watch.</summary>
+    public global::FilmTrip.Hook.Watch.WatchOptions? Watch { get; set; }
 
     public int KeepReleases { get; set; } = 5;
     public string[] DependencyFiles { get; set; } = ["package.json", "package-lock.json"];

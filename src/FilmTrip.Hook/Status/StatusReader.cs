@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FilmTrip.Hook.Status;
 
 /// <summary>What is live, what runs, what ran: read from each service's directories and the history.</summary>
-public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, TimeProvider time)
+public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, Watch.Watches watches, TimeProvider time)
 {
     public ServiceStatus Of(string name)
     {
@@ -29,7 +29,7 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
             .Select(k => new KeptRelease(k.Commit, k.Release, ReleaseTime(k.Release)))
             .ToList();
         return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
-            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service));
+            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service), watches.Of(name, now));
     }
 
     /// <summary>Each color as history recorded it and as the upstream file routes; null for a Reload service.</summary>
