@@ -36,11 +36,7 @@ WORK=$(mktemp -d /tmp/filmtrip-bench.XXXXXX)
 chmod 755 "$WORK" # nginx's workers (nobody, when started as root) read the frontend under it
 export PM2_HOME=$WORK/pm2
 NGINX_PID=""; DRIVE_PID=""
-stop_pid() { # pid signal deadline_s
-  kill "-$2" "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 $(($3 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
+. "$HERE/lib/stop-pid.sh"
 cleanup() {
   local code=$?
   trap - EXIT INT TERM

@@ -7,7 +7,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { until } = require('../lib/hook');
+const { until, stopDaemon } = require('../lib/hook');
 
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -78,6 +78,13 @@ async function stopNginx(work, children) {
   fs.rmSync(path.join(work, 'nginx', 'nginx.pids'), { force: true });
 }
 
+/** A driver's way out: its load runs (SIGINT), its daemon, its nginx instances. */
+async function stopAll({ loads, daemon, work, children }) {
+  for (const c of loads?.children ?? []) c.kill('SIGINT');
+  await stopDaemon(daemon);
+  await stopNginx(work, children);
+}
+
 /** The daemon's config for all services (the shape README documents). */
 function config({ work, bare, pm2Home, pm2, all }) {
   const srv = path.join(work, 'srv');
@@ -108,4 +115,4 @@ function config({ work, bare, pm2Home, pm2, all }) {
   return out;
 }
 
-module.exports = { freePort, services, seed, start, stopNginx, config };
+module.exports = { freePort, services, seed, start, stopNginx, stopAll, config };

@@ -59,20 +59,41 @@ internal sealed partial class DeployWatcher(
     /// <summary>The reason to go back, or null once the window passed within the rules.</summary>
     private async Task<string?> WatchAsync(ActiveWatch watch, Pm2Context? instances, CancellationToken cancellationToken)
     {
-        var restarts = instances is null ? null : await InstancesAsync(instances, cancellationToken);
-        var nextPm2 = time.GetUtcNow() + Pm2Poll;
-        using var timer = new PeriodicTimer(LogPoll, time);
+        // pm2 is asked beside the log reads, never between them: one `pm2 jlist` can take seconds on a busy box.
+        using var stopPm2 = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var restarted = instances is null ? Task.FromResult<string?>(null) : WatchRestartsAsync(instances, stopPm2.Token);
+        try
+        {
+            using var timer = new PeriodicTimer(LogPoll, time);
+            do
+            {
+                var ended = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 >= watch.Plan.EndsAt;
+                watch.Log.Read(watch.Tally.Add, ReadPerPoll); // after the end too: the window's last second is in the log
+                if (watch.Tally.Trip() is { } reason) return reason;
+                if (restarted.IsCompletedSuccessfully && await restarted is { } why) return $"{why} ({watch.Tally.Counts()})";
+                if (ended) return null;
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+            return null;
+        }
+        finally
+        {
+            await stopPm2.CancelAsync();
+            try { await restarted; }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>Completes with why once an instance of the new release restarted; runs until cancelled otherwise.</summary>
+    private async Task<string?> WatchRestartsAsync(Pm2Context app, CancellationToken cancellationToken)
+    {
+        Dictionary<int, Pm2Instance>? before = null;
+        using var timer = new PeriodicTimer(Pm2Poll, time);
         do
         {
-            watch.Log.Read(watch.Tally.Add, ReadPerPoll);
-            if (watch.Tally.Trip() is { } reason) return reason;
-            if (restarts is not null && time.GetUtcNow() >= nextPm2)
-            {
-                if (Restarted(restarts, await InstancesAsync(instances!, cancellationToken), instances!.App) is { } restarted)
-                    return $"{restarted} ({watch.Tally.Counts()})";
-                nextPm2 = time.GetUtcNow() + Pm2Poll;
-            }
-            if (time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 >= watch.Plan.EndsAt) return null;
+            var now = await InstancesAsync(app, cancellationToken);
+            if (before is null) before = now; // the new release's instances as the watch starts: any change from here is a restart
+            else if (Restarted(before, now, app.App) is { } restarted) return restarted;
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));
         return null;
@@ -84,7 +105,7 @@ internal sealed partial class DeployWatcher(
         {
             return (await pm2.ListAsync(app, cancellationToken)).ToDictionary(i => i.PmId);
         }
-        catch (Pm2Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.Pm2Unreadable(logger, app.App, e.Message);
             return null; // pm2 could not be asked this time: no verdict on restarts from it
