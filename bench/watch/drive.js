@@ -68,15 +68,22 @@ async function main() {
   }
   for (const name of Object.keys(all)) all[name].live = `${name}-1`;
 
+  // Each row's figures are written as soon as it ends: a later row that breaks loses only itself.
+  const partial = path.join(WORK, 'partial-results.json');
+  const keep = () => fs.writeFileSync(partial, JSON.stringify(results, null, 2) + '\n');
   results.bad = {};
   for (const name of ['wbg', 'wreload']) {
     log(`bad release on ${name}`);
     results.bad[name] = await rows.badRelease(ctx, name);
+    log(JSON.stringify(results.bad[name]));
+    keep();
   }
   log(`${settings.rounds} healthy deploys under load on wbg`);
   results.healthy = await rows.healthyDeploys(ctx, 'wbg', settings.rounds);
+  keep();
   log(`memory while the access log grows by ${settings.growMiB} MiB`);
   results.memory = await rows.memoryWhileLogGrows(ctx, 'mem', settings.growMiB);
+  log(JSON.stringify(results.memory));
 
   results.finishedAt = new Date().toISOString();
   results.machine = machine(E.BENCH_PM2, E.BENCH_NGINX);

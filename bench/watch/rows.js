@@ -116,13 +116,16 @@ async function memoryWhileLogGrows(ctx, name, growMiB) {
   const pid = ctx.daemon.pid;
   const before = procStatus(pid).rssKb;
   let peak = before;
-  const rssTimer = setInterval(() => { peak = Math.max(peak, procStatus(pid).rssKb); }, 100);
+  const rssTimer = setInterval(() => {
+    try { peak = Math.max(peak, procStatus(pid).rssKb); } catch (e) { ctx.log(`RSS sample failed: ${e.message}`); }
+  }, 100);
 
   // 1 MiB of lines as README's log_format writes them (a request answered now, no upstream: a static site).
   const line = (i) => `{"time":"${new Date().toISOString()}","msec":"${(Date.now() / 1000).toFixed(3)}","status":"200","request":"GET /p/${i}","upstream_addr":"","request_time":"0.004","upstream_response_time":""}\n`;
-  let chunk = '', lines = 0;
-  while (Buffer.byteLength(chunk) < (1 << 20)) { chunk += line(lines); lines++; }
-  const buffer = Buffer.from(chunk);
+  const parts = [];
+  let bytes = 0, lines = 0;
+  while (bytes < (1 << 20)) { const l = line(lines++); parts.push(l); bytes += Buffer.byteLength(l); } // ASCII: no O(n²) re-measuring
+  const buffer = Buffer.from(parts.join(''));
   const t0 = Date.now();
   const fd = fs.openSync(logPath, 'a');
   for (let i = 0; i < growMiB * (1 << 20) / buffer.length; i++) fs.writeSync(fd, buffer);
