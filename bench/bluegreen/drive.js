@@ -7,8 +7,9 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const http = require('http');
-const { startDaemon, stopDaemon, hookClient } = require('../lib/hook');
+const { startDaemon, hookClient } = require('../lib/hook');
 const { loadRunner } = require('../lib/loadrun');
+const { runDriver } = require('../lib/driver');
 const { canary, machine, markdownTable } = require('../lib/measure');
 const { gitWork } = require('../lib/gitwork');
 const topology = require('./topology');
@@ -119,16 +120,4 @@ function table(r) {
   return markdownTable(rows);
 }
 
-async function shutdown(code) {
-  for (const c of loads?.children ?? []) c.kill('SIGINT');
-  await stopDaemon(daemon);
-  await topology.stopNginx(WORK, nginxChildren);
-  process.exit(code);
-}
-process.on('SIGINT', () => shutdown(130));
-process.on('SIGTERM', () => shutdown(143));
-main().then((code) => shutdown(code), async (e) => {
-  console.error(e.stack || e);
-  try { console.error(fs.readFileSync(path.join(WORK, 'daemon.log'), 'utf8').split('\n').slice(-30).join('\n')); } catch { /* none */ }
-  await shutdown(2);
-});
+runDriver(main, { daemonLog: path.join(WORK, 'daemon.log'), stop: () => topology.stopAll({ loads, daemon, work: WORK, children: nginxChildren }) });

@@ -6,7 +6,7 @@
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { until, freePort } = require('../lib/hook');
+const { until, freePort, stopDaemon } = require('../lib/hook');
 
 /** name → sample directory, pm2 app, strategy, build and Verify. `ports` and `nginx` are filled in by start(). */
 function services(stableFor) {
@@ -73,6 +73,13 @@ async function stopNginx(work, children) {
   fs.rmSync(path.join(work, 'nginx', 'nginx.pids'), { force: true });
 }
 
+/** A driver's way out: its load runs (SIGINT), its daemon, its nginx instances. */
+async function stopAll({ loads, daemon, work, children }) {
+  for (const c of loads?.children ?? []) c.kill('SIGINT');
+  await stopDaemon(daemon);
+  await stopNginx(work, children);
+}
+
 /** The daemon's config for all services (the shape README documents). */
 function config({ work, bare, pm2Home, pm2, all }) {
   const srv = path.join(work, 'srv');
@@ -103,4 +110,4 @@ function config({ work, bare, pm2Home, pm2, all }) {
   return out;
 }
 
-module.exports = { freePort, services, seed, start, stopNginx, config };
+module.exports = { freePort, services, seed, start, stopNginx, stopAll, config };

@@ -11,6 +11,7 @@ using FilmTrip.Hook.Notifications;
 using FilmTrip.Hook.Metrics;
 using FilmTrip.Hook.Readiness;
 using FilmTrip.Hook.Status;
+using FilmTrip.Hook.Watch;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,7 @@ try
     builder.Services.AddHookMetrics();
     builder.Services.AddReadiness();
     builder.Services.AddDashboard();
+    builder.Services.AddDeployWatch();
 
     var app = builder.Build();
     // Before crash recovery, the queue and the port bind: a second daemon on this data directory stops here.

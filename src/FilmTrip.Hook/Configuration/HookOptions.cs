@@ -66,6 +66,8 @@ public sealed class ServiceOptions
     public BlueGreenOptions? BlueGreen { get; set; }
     /// <summary>BlueGreen: argv arrays run in the new release with PORT = the new color's port, before it gets traffic.</summary>
     public List<string[]> Verify { get; set; } = [];
+    /// <summary>Watch the new release's traffic after the switch and go back by itself (issue 15); null: no watch.</summary>
+    public global::FilmTrip.Hook.Watch.WatchOptions? Watch { get; set; }
 
     public int KeepReleases { get; set; } = 5;
     /// <summary>A push is recorded as awaiting_approval and runs only once approved (POST /deploys/{id}/approve, issue #12).</summary>

@@ -106,6 +106,7 @@ internal sealed partial class HookOptionsValidator : IValidateOptions<HookOption
             yield return $"{key}:HealthCheck: is required for a pm2 service (pm2 reload exits 0 even when the new code crashes)";
         }
         foreach (var p in StrategyValidator.Problems(key, s)) yield return p;
+        foreach (var p in global::FilmTrip.Hook.Watch.WatchValidator.Problems(key, s.Watch)) yield return p;
     }
 
     private static IEnumerable<string> BoundsProblems(HookOptions o)

@@ -29,10 +29,10 @@ public sealed class DeployQueue(IOptions<HookOptions> options, HistoryStore hist
         return deploys;
     }
 
-    /// <summary>Queues a rollback (ahead of waiting pushes, never superseded) or a manual deploy.</summary>
-    public DeployRecord Enqueue(string service, DeployTrigger trigger, string commit)
+    /// <summary>Queues a rollback (ahead of waiting pushes, never superseded) or a manual deploy; <paramref name="note"/> says why (the watch's numbers).</summary>
+    public DeployRecord Enqueue(string service, DeployTrigger trigger, string commit, string? note = null)
     {
-        var deploy = NewRecord(service, trigger, deliveryId: null, commit, time.GetUtcNow());
+        var deploy = NewRecord(service, trigger, deliveryId: null, commit, time.GetUtcNow()) with { Note = note };
         history.Enqueue(deploy);
         events.Queued(deploy);
         Signal(service);

@@ -74,7 +74,7 @@ internal sealed partial class DeployRunner(
     {
         try
         {
-            var kept = run.Record.Trigger == DeployTrigger.Rollback ? KeptReleaseOf(run) : null;
+            var kept = run.Record.Trigger.IsRollback() ? KeptReleaseOf(run) : null;
             if (kept is not null)
             {
                 run.UseRelease(kept, created: false);
@@ -125,7 +125,7 @@ internal sealed partial class DeployRunner(
 
     /// <summary>A failed rollback that went back is still a failed rollback; a failed push that went back is rolled_back.</summary>
     private static DeployState WhenBack(DeployRun run) =>
-        run.Record.Trigger == DeployTrigger.Rollback ? DeployState.Failed : DeployState.RolledBack;
+        run.Record.Trigger.IsRollback() ? DeployState.Failed : DeployState.RolledBack;
 
     private IReadOnlyList<string> Prune(DeployRun run)
     {

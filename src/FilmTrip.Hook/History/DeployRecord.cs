@@ -7,8 +7,15 @@ namespace FilmTrip.Hook.History;
 [JsonConverter(typeof(SnakeCaseEnumConverter<DeployState>))]
 public enum DeployState { Queued, Running, Succeeded, Failed, RolledBack, Superseded, Interrupted, Skipped, AwaitingApproval, Rejected }
 
+/// <summary><c>Watch</c>: a rollback the post-switch watch queued (issue 15); a rollback in every way a rollback is special.</summary>
 [JsonConverter(typeof(SnakeCaseEnumConverter<DeployTrigger>))]
-public enum DeployTrigger { Push, Rollback, Manual }
+public enum DeployTrigger { Push, Rollback, Manual, Watch }
+
+public static class DeployTriggers
+{
+    /// <summary>Goes back to a release that served before: ahead of waiting pushes, never superseded, instant to a kept release.</summary>
+    public static bool IsRollback(this DeployTrigger trigger) => trigger is DeployTrigger.Rollback or DeployTrigger.Watch;
+}
 
 /// <summary>One deploy as history keeps it. <see cref="Commit"/> is always a full 40-hex sha.</summary>
 public sealed record DeployRecord(
@@ -34,6 +41,8 @@ public sealed record DeployRecord(
     public bool CreatedRelease { get; init; }
     /// <summary>Whether live traffic may have reached <see cref="ReleaseId"/> (a crash after this needs going back).</summary>
     public bool Switched { get; init; }
+    /// <summary>What happened after the deploy or why it was queued: the watch's verdict with its numbers (issue 15).</summary>
+    public string? Note { get; init; }
 
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

@@ -13,7 +13,7 @@ public sealed partial class HistoryStore
 
     /// <summary>Deploys waiting to run, rollbacks first, then in arrival order.</summary>
     public IReadOnlyList<DeployRecord> Queued() =>
-        Query("WHERE state = 'queued' ORDER BY CASE trigger WHEN 'rollback' THEN 0 ELSE 1 END, queued_at, rowid", []);
+        Query("WHERE state = 'queued' ORDER BY CASE WHEN trigger IN ('rollback', 'watch') THEN 0 ELSE 1 END, queued_at, rowid", []);
 
     /// <summary>The newest finished deploy of a service (not counting superseded ones, nor one awaiting approval).</summary>
     public DeployRecord? LastFinished(string service) =>
@@ -54,7 +54,7 @@ public sealed partial class HistoryStore
         command.CommandText = """
             SELECT id, service, trigger, delivery_id, commit_sha, previous_commit, state, queued_at, started_at,
                    finished_at, error, log_path, release_id, current_step, current_step_started_at,
-                   previous_release, created_release, switched
+                   previous_release, created_release, switched, note
             FROM deploys
             """ + " " + where;
         for (var i = 0; i < parameters.Length; i++)
@@ -77,6 +77,7 @@ public sealed partial class HistoryStore
                 PreviousRelease = Text(15),
                 CreatedRelease = reader.GetInt64(16) != 0,
                 Switched = reader.GetInt64(17) != 0,
+                Note = Text(18),
             });
         }
         return records;

@@ -29,7 +29,7 @@ public sealed partial class HistoryStore
     /// <summary>Columns added after the first release of the schema (issue #11): a deploy records what was live before it.</summary>
     private static void Migrate(SqliteConnection connection)
     {
-        foreach (var (column, type) in new[] { ("previous_release", "TEXT"), ("created_release", "INTEGER NOT NULL DEFAULT 0"), ("switched", "INTEGER NOT NULL DEFAULT 0") })
+        foreach (var (column, type) in new[] { ("previous_release", "TEXT"), ("created_release", "INTEGER NOT NULL DEFAULT 0"), ("switched", "INTEGER NOT NULL DEFAULT 0"), ("note", "TEXT") })
         {
             using var probe = connection.CreateCommand();
             probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('deploys') WHERE name = $name";
@@ -82,7 +82,7 @@ public sealed partial class HistoryStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        if (deploy.Trigger != DeployTrigger.Rollback)
+        if (!deploy.Trigger.IsRollback())
             SupersedeWaitingPushes(connection, transaction, deploy.Service, deploy.QueuedAt);
         Insert(connection, transaction, deploy);
         transaction.Commit();
@@ -91,7 +91,7 @@ public sealed partial class HistoryStore
     private static void SupersedeWaitingPushes(SqliteConnection connection, SqliteTransaction transaction, string service, DateTimeOffset at) =>
         Execute(connection, transaction,
             "UPDATE deploys SET state = 'superseded', finished_at = $at, error = 'a newer push arrived before this one started' " +
-            "WHERE service = $service AND state IN ('queued', 'awaiting_approval') AND trigger <> 'rollback'",
+            "WHERE service = $service AND state IN ('queued', 'awaiting_approval') AND trigger NOT IN ('rollback', 'watch')",
             ("$service", service), ("$at", Format(at)));
 
     /// <summary>
@@ -139,6 +139,9 @@ public sealed partial class HistoryStore
     /// <summary>Recorded before live traffic may reach the deploy's release: from then on only going back undoes it.</summary>
     public void MarkSwitched(string id, bool switched = true) => Update(id, "switched = $a", switched ? 1 : 0, null);
 
+    /// <summary>Sets a deploy's note (the watch's verdict, issue 15), whatever its state.</summary>
+    public void SetNote(string id, string note) => Update(id, "note = $a", note, null);
+
     /// <summary>After a crash: the service's deploys left running (recovery finishes each as interrupted).</summary>
     public IReadOnlyList<DeployRecord> Running(string service) => Query("WHERE state = 'running' AND service = $p0", [service]);
 
@@ -150,12 +153,12 @@ public sealed partial class HistoryStore
 
     private static void Insert(SqliteConnection connection, SqliteTransaction? transaction, DeployRecord d) =>
         Execute(connection, transaction, """
-            INSERT INTO deploys(id, service, trigger, delivery_id, commit_sha, previous_commit, state, queued_at, log_path)
-            VALUES ($id, $service, $trigger, $delivery, $commit, $previous, $state, $queued, $log)
+            INSERT INTO deploys(id, service, trigger, delivery_id, commit_sha, previous_commit, state, queued_at, log_path, note)
+            VALUES ($id, $service, $trigger, $delivery, $commit, $previous, $state, $queued, $log, $note)
             """,
             ("$id", d.Id), ("$service", d.Service), ("$trigger", SnakeCase.Name(d.Trigger)), ("$delivery", d.DeliveryId),
             ("$commit", d.Commit), ("$previous", d.PreviousCommit), ("$state", SnakeCase.Name(d.State)),
-            ("$queued", Format(d.QueuedAt)), ("$log", d.LogPath));
+            ("$queued", Format(d.QueuedAt)), ("$log", d.LogPath), ("$note", d.Note));
 
     private SqliteConnection Open()
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FilmTrip.Hook.Status;
 
 /// <summary>What is live, what runs, what ran: read from each service's directories and the history.</summary>
-public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, TimeProvider time, Git.IGitSource git)
+public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore history, Watch.Watches watches, TimeProvider time, Git.IGitSource git)
 {
     public ServiceStatus Of(string name)
     {
@@ -27,7 +27,7 @@ public sealed class StatusReader(IOptions<HookOptions> options, HistoryStore his
             .Select(k => new KeptRelease(k.Commit, k.Release, ReleaseTime(k.Release)))
             .ToList();
         return new ServiceStatus(name, current, running, history.Queued().Count(d => d.Service == name),
-            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service))
+            last is null ? null : DeploySummary.Of(last), releases, service.Strategy.ToString(), ColorsOf(name, service), watches.Of(name, now))
         {
             Awaiting = history.AwaitingApproval(name).Select(DeploySummary.Of).ToList(),
         };

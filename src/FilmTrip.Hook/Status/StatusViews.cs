@@ -17,11 +17,11 @@ public sealed record KeptRelease(string? Commit, string ReleaseId, DateTimeOffse
 public sealed record DeploySummary(
     string Id, string Service, DeployTrigger Trigger, string? DeliveryId, string Commit, string? PreviousCommit, DeployState State,
     DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? DurationSeconds,
-    string? Error, string? ReleaseId, string? CurrentStep)
+    string? Error, string? ReleaseId, string? CurrentStep, string? Note = null)
 {
     public static DeploySummary Of(DeployRecord d) => new(
         d.Id, d.Service, d.Trigger, d.DeliveryId, d.Commit, d.PreviousCommit, d.State,
-        d.QueuedAt, d.StartedAt, d.FinishedAt, d.Duration?.TotalSeconds, d.Error, d.ReleaseId, d.CurrentStep);
+        d.QueuedAt, d.StartedAt, d.FinishedAt, d.Duration?.TotalSeconds, d.Error, d.ReleaseId, d.CurrentStep, d.Note);
 }
 
 /// <summary>A BlueGreen color: <c>live</c> (nginx routes to it), <c>warm</c> (running, idle) or <c>stopped</c>.</summary>
@@ -29,7 +29,7 @@ public sealed record ColorStatus(string Color, string App, int Port, string? Rel
 
 public sealed record ServiceStatus(
     string Name, LiveRelease? Current, RunningDeploy? Running, int Queued, DeploySummary? LastDeploy, IReadOnlyList<KeptRelease> Releases,
-    string Strategy, IReadOnlyList<ColorStatus>? Colors)
+    string Strategy, IReadOnlyList<ColorStatus>? Colors, Watch.WatchView? Watch = null)
 {
     /// <summary>Pushes waiting for POST /deploys/{id}/approve (RequireApproval, issue #12); empty otherwise.</summary>
     public IReadOnlyList<DeploySummary> Awaiting { get; init; } = [];
