@@ -25,7 +25,11 @@ internal sealed class FailureLines(IOptions<HookOptions> options, HistoryStore h
     {
         var stamped = $"{time.GetUtcNow().UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [{source}] {line}";
         if (history.Get(deploy.Id)?.State is DeployState.Queued or DeployState.Running)
+        {
             _held.GetOrAdd(deploy.Id, _ => new ConcurrentQueue<string>()).Enqueue(stamped);
+            // The deploy may have finished between the look and the hold, its Finished already past: look again.
+            Release(deploy);
+        }
         else
             Append(deploy.LogPath, stamped);
     }

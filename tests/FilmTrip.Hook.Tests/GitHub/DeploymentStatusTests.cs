@@ -77,4 +77,21 @@ public sealed class DeploymentStatusTests : IAsyncLifetime
         Assert.StartsWith(reason[..Math.Min(reason.Length, 100)], web[2].Body["description"]!.GetValue<string>());
         Assert.DoesNotContain(Token, _world.Daemon.Output);
     }
+
+    [Fact]
+    public async Task An_api_that_fails_leaves_the_deploy_as_it_is_and_says_so_in_its_log()
+    {
+        _api.Answer = (_, _) => (502, "{\"message\": \"Server Error\"}");
+
+        var id = (await _world.PushAsync(_world.Repo.Head()))["admin"];
+
+        DeployAssert.State("succeeded", await _world.Daemon.WaitForDeployAsync(id));
+        var log = await Poll.UntilAsync(async () =>
+        {
+            var text = await (await _world.Daemon.GetAsync($"/deploys/{id}?log=full")).Content.ReadAsStringAsync();
+            return text.Contains("[github]", StringComparison.Ordinal) ? text : null;
+        }, TimeSpan.FromSeconds(60), "the GitHub failure in the deploy's log");
+        Assert.Contains("[github] creating the GitHub deployment for acme/filmtrip failed", log);
+        DeployAssert.State("succeeded", await _world.Daemon.GetJsonAsync($"/deploys/{id}"));
+    }
 }
