@@ -151,7 +151,7 @@ function table(r) {
     const strategy = name === 'wbg' ? 'BlueGreen (old color warm)' : 'Reload';
     const fast = b.firstFailToOldMs <= 30000, loaded = b.load.rps >= 2000;
     add(`Bad release (500 on 30% of requests), ${strategy}: first 5xx → old version served through nginx (20 in a row)`,
-      `${(b.firstFailToOldMs / 1000).toFixed(2)} s (switch → trip ${(b.switchToTripMs / 1000).toFixed(2)} s, rollback ${b.rollbackSeconds?.toFixed(2)} s); ` +
+      `${(b.firstFailToOldMs / 1000).toFixed(2)} s (watch start → trip ${(b.switchToTripMs / 1000).toFixed(2)} s, rollback ${b.rollbackSeconds?.toFixed(2)} s); ` +
       `${b.load.failed} / ${b.load.total} requests failed, ${b.load.rps} req/s; rollback ${b.rollbackState}`,
       '≤ 30 s at ≥2,000 req/s', fast && loaded && b.rollbackState === 'succeeded' ? 'met' : 'missed');
   }
