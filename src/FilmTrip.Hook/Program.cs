@@ -15,8 +15,10 @@ using FilmTrip.Hook.Watch;
 using FilmTrip.Hook.Webhooks;
 using Microsoft.Extensions.Options;
 
-// How a push becomes a deploy: Webhooks/ -> Deploys/DeployQueue -> Deploys/DeployWorker -> Deploys/DeployRunner
-// (Git/, Processes/, History/). Status/ answers what is live and takes rollbacks. Cli/ is the operator's side of Status/.
+// How a push becomes a deploy, one way: Webhooks/ -> Deploys/DeployQueue -> DeployWorker -> DeployRunner, which hands
+// a DeployPlan to ReleaseBuilder (a BuiltRelease or NoDeploy), that to the GoLive/ strategy (a GoLiveResult), and any
+// way back to GoingBack (Git/, Processes/, History/ underneath). Status/ reads; Rollbacks/ and ManualDeploys/ write
+// to the queue. Cli/ is the operator's side of the HTTP API. README's "How a push becomes a deploy" walks these folders.
 if (CliApp.Handles(args)) return await CliApp.RunAsync(args);
 
 try

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace FilmTrip.Hook.Deploys;
 
 /// <summary>
-/// One deploy from start to end: lock, build a release (<see cref="ReleaseBuilder"/>) or pick a kept one for a
-/// rollback, make it live through the service's strategy (<see cref="IReleaseStrategy"/>), prune. Once live traffic
-/// may reach the new release, any failure, an unhealthy check or a stop goes back through <see cref="GoingBack"/>.
+/// One deploy from start to end, each stage handing the next what it returned: lock, plan (<see cref="DeployPlan"/>),
+/// build a release (<see cref="ReleaseBuilder"/>) or pick a kept one for a rollback, make it live through the service's
+/// strategy (<see cref="IReleaseStrategy"/>, which returns a <see cref="GoLiveResult"/>), prune. Once live traffic may
+/// reach the new release, any failure, an unhealthy check or a stop goes back through <see cref="GoingBack"/>.
 /// See issues #3, #10, #11.
 /// </summary>
 internal sealed partial class DeployRunner(
@@ -60,8 +61,8 @@ internal sealed partial class DeployRunner(
         Log.Started(logger, deploy.Trigger, deploy.Commit);
         events.Started(deploy.Id);
 
-        var run = new DeployRun(deploy, service, layout, log, history, time) { PreviousRelease = previous, PreviousCommit = previousCommit };
-        var (state, error) = await RunStepsAsync(run, cancellationToken);
+        var run = new DeployRun(deploy, log, history, time);
+        var (state, error) = await RunStepsAsync(run, DeployPlan.For(deploy.Service, service, previous, previousCommit), cancellationToken);
         // The log is complete before the state is final: a reader that sees the end state reads the whole log.
         log.Write($"deploy {deploy.Id} finished: {SnakeCase.Name(state)}{(error is null ? "" : ": " + error)}");
         log.Flush();
@@ -70,74 +71,76 @@ internal sealed partial class DeployRunner(
         events.Finished(deploy.Id);
     }
 
-    private async Task<(DeployState, string?)> RunStepsAsync(DeployRun run, CancellationToken cancellationToken)
+    /// <summary>Plan → release (kept, or checked and built) → go live → prune; or, once traffic may have moved, the way back.</summary>
+    private async Task<(DeployState, string?)> RunStepsAsync(DeployRun run, DeployPlan plan, CancellationToken cancellationToken)
     {
+        GoLiveContext? deploy = null;
         try
         {
-            var kept = run.Record.Trigger.IsRollback() ? KeptReleaseOf(run) : null;
-            if (kept is not null)
-            {
-                run.UseRelease(kept, created: false);
-                run.Log.Write($"release {kept} is still on disk: switching to it without fetching or building");
-            }
-            else if (await builder.BuildAsync(run, cancellationToken) is { } noDeploy)
-            {
+            var kept = run.Record.Trigger.IsRollback() ? KeptReleaseOf(run, plan) : null;
+            if (kept is null && await builder.CheckAsync(run, plan, cancellationToken) is { } noDeploy)
                 return (noDeploy.State, noDeploy.Reason);
-            }
+            deploy = GoLiveContext.Start(plan, kept ?? builder.NewRelease(run, plan), history, run.Record.Id);
+            if (deploy.Release.Created)
+                await builder.BuildAsync(run, plan, deploy.Release.Id, cancellationToken);
+            else
+                run.Log.Write($"release {kept!.Id} is still on disk: switching to it without fetching or building");
 
-            var unhealthy = await strategies.For(run.Service).GoLiveAsync(run, run.Release!, goingBack: false, cancellationToken);
-            if (unhealthy is null)
+            var result = await strategies.For(plan.Service).GoLiveAsync(run, deploy, deploy.Release.Id, goingBack: false, cancellationToken);
+            if (result.Outcome == GoLiveOutcome.Live)
             {
-                await run.StepAsync("prune", () => Prune(run));
+                await run.StepAsync("prune", () => Prune(run, deploy));
                 return (DeployState.Succeeded, null);
             }
-            if (!run.Switched)
-            {
-                await goingBack.AbandonAsync(run, CancellationToken.None);
-                return (DeployState.Failed, unhealthy);
-            }
-            return await goingBack.RunAsync(run, unhealthy, WhenBack(run), cancellationToken);
+            return await UndoAsync(run, plan, deploy, result.Reason!, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             const string stopped = "the daemon stopped during the deploy";
-            if (run.Switched)
-            {
-                // Never leave an unchecked release live. Going back takes seconds; systemd's TimeoutStopSec and
-                // HostOptions.ShutdownTimeout leave room for it.
-                var (_, detail) = await goingBack.RunAsync(run, stopped, DeployState.Interrupted, CancellationToken.None);
-                return (DeployState.Interrupted, detail);
-            }
-            await goingBack.AbandonAsync(run, CancellationToken.None);
-            return (DeployState.Interrupted, stopped);
+            // Never leave an unchecked release live. Going back takes seconds; systemd's TimeoutStopSec and
+            // HostOptions.ShutdownTimeout leave room for it.
+            var (_, detail) = await UndoAsync(run, plan, deploy, stopped, CancellationToken.None);
+            return (DeployState.Interrupted, detail);
         }
         catch (Exception e)
         {
             // Any failure, expected or not: after the switch the way back is the only safe answer (issue #11 §4).
-            var reason = e is DeployFailedException or GoLive.TrafficNotMovedException or Git.GitPermanentException or Git.GitTransientException or Processes.Pm2Exception or IOException
+            var reason = e is DeployFailedException or Git.GitPermanentException or Git.GitTransientException or Processes.Pm2Exception or IOException
                 ? e.Message : $"unexpected {e.GetType().Name}: {e.Message}";
-            if (run.Switched)
-                return await goingBack.RunAsync(run, reason, WhenBack(run), cancellationToken);
-            await goingBack.AbandonAsync(run, CancellationToken.None);
-            return (DeployState.Failed, reason);
+            return await UndoAsync(run, plan, deploy, reason, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A deploy that did not go live: back through <see cref="GoingBack"/> once traffic may have reached its release,
+    /// else stop what it started and delete what it created (the live release never changed).
+    /// </summary>
+    private async Task<(DeployState, string)> UndoAsync(DeployRun run, DeployPlan plan, GoLiveContext? deploy, string reason, CancellationToken cancellationToken)
+    {
+        if (deploy is { Traffic.MayHaveMoved: true })
+            return await goingBack.RunAsync(run, deploy, reason, WhenBack(run), cancellationToken);
+        await goingBack.AbandonAsync(run, plan, deploy?.Release, CancellationToken.None);
+        return (DeployState.Failed, reason);
     }
 
     /// <summary>A failed rollback that went back is still a failed rollback; a failed push that went back is rolled_back.</summary>
     private static DeployState WhenBack(DeployRun run) =>
         run.Record.Trigger.IsRollback() ? DeployState.Failed : DeployState.RolledBack;
 
-    private IReadOnlyList<string> Prune(DeployRun run)
+    private static IReadOnlyList<string> Prune(DeployRun run, GoLiveContext deploy)
     {
-        var removed = run.Layout.Prune(run.Service.KeepReleases, run.Release, run.PreviousRelease);
+        var plan = deploy.Plan;
+        var removed = plan.Layout.Prune(plan.Service.KeepReleases, deploy.Release.Id, plan.PreviousRelease);
         foreach (var release in removed) run.Log.Write($"pruned release {release}");
         return removed;
     }
 
     /// <summary>A kept release built from the rollback's commit, if one is on disk.</summary>
-    private string? KeptReleaseOf(DeployRun run) =>
-        history.KeptReleases(run.Record.Service, run.Layout.Releases())
-            .FirstOrDefault(k => k.Commit == run.Record.Commit || ReleaseLayout.ShortShaOf(k.Release) == run.Record.Commit[..12]).Release;
+    private BuiltRelease? KeptReleaseOf(DeployRun run, DeployPlan plan) =>
+        history.KeptReleases(plan.Name, plan.Layout.Releases())
+            .FirstOrDefault(k => k.Commit == run.Record.Commit || ReleaseLayout.ShortShaOf(k.Release) == run.Record.Commit[..12]).Release is { } kept
+            ? new BuiltRelease(kept, Created: false)
+            : null;
 
     private static partial class Log
     {

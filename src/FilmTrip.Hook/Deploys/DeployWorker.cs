@@ -76,14 +76,18 @@ internal sealed partial class DeployWorker(
             using (await ServiceLock.AcquireAsync(options.Value.DataDirectory, service, log.Write, cancellationToken))
             {
                 log.Write($"recovery: the daemon stopped during deploy {deploy.Id}");
-                var run = DeployRun.Recovered(deploy, settings, layout, log, history, time);
+                // What history recorded at the moments the live path did: the plan as it started, the release, the switch.
+                var run = new DeployRun(deploy, log, history, time);
+                var plan = DeployPlan.For(service, settings, deploy.PreviousRelease, deploy.PreviousCommit);
+                var release = deploy.ReleaseId is { } id ? new BuiltRelease(id, deploy.CreatedRelease) : null;
                 try
                 {
-                    if (run.Switched)
-                        (_, detail) = await goingBack.RunAsync(run, Stopped, DeployState.Interrupted, cancellationToken);
+                    if (deploy.Switched && release is not null)
+                        (_, detail) = await goingBack.RunAsync(run, new GoLiveContext(plan, release, new TrafficMark(history, deploy.Id, mayHaveMoved: true)),
+                            Stopped, DeployState.Interrupted, cancellationToken);
                     else
                     {
-                        await goingBack.AbandonAsync(run, cancellationToken);
+                        await goingBack.AbandonAsync(run, plan, release, cancellationToken);
                         detail = Stopped;
                     }
                 }

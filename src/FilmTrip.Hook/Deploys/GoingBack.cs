@@ -12,31 +12,35 @@ namespace FilmTrip.Hook.Deploys;
 internal sealed class GoingBack(ReleaseStrategies strategies)
 {
     /// <summary>
-    /// Back to <see cref="DeployRun.PreviousRelease"/>. Returns the deploy's final state: <paramref name="whenBack"/>
+    /// Back to <see cref="DeployPlan.PreviousRelease"/>. Returns the deploy's final state: <paramref name="whenBack"/>
     /// once the previous release is live and healthy again, else <see cref="DeployState.Failed"/>.
     /// </summary>
-    public async Task<(DeployState State, string Detail)> RunAsync(DeployRun run, string reason, DeployState whenBack, CancellationToken cancellationToken)
+    public async Task<(DeployState State, string Detail)> RunAsync(DeployRun run, GoLiveContext deploy, string reason, DeployState whenBack,
+        CancellationToken cancellationToken)
     {
         run.Log.Write($"going back: {reason}");
-        var strategy = strategies.For(run.Service);
-        if (run.PreviousRelease is not { } previous || !Directory.Exists(run.Layout.PathOf(previous)))
+        var plan = deploy.Plan;
+        var strategy = strategies.For(plan.Service);
+        if (plan.PreviousRelease is not { } previous || !Directory.Exists(plan.Layout.PathOf(previous)))
         {
             await run.StepAsync("rollback: stop", async () =>
             {
-                await strategy.TakeDownAsync(run, cancellationToken);
+                await strategy.TakeDownAsync(run, plan, cancellationToken);
                 return null;
             });
-            DeleteCreated(run);
+            DeleteCreated(plan, deploy.Release);
             return (DeployState.Failed, $"{reason}; there was no earlier release to go back to, so nothing is live");
         }
 
         try
         {
-            var unhealthy = await strategy.GoLiveAsync(run, previous, goingBack: true, cancellationToken);
-            DeleteCreated(run);
-            return unhealthy is null
+            var back = await strategy.GoLiveAsync(run, deploy, previous, goingBack: true, cancellationToken);
+            if (back.Outcome == GoLiveOutcome.TrafficNotMoved)
+                return (DeployState.Failed, $"{reason}; going back to {previous} failed: {back.Reason}");
+            DeleteCreated(plan, deploy.Release);
+            return back.Outcome == GoLiveOutcome.Live
                 ? (whenBack, $"{reason}; back on release {previous}")
-                : (DeployState.Failed, $"{reason}; the release before it ({previous}) is unhealthy too: {unhealthy}");
+                : (DeployState.Failed, $"{reason}; the release before it ({previous}) is unhealthy too: {back.Reason}");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -44,17 +48,20 @@ internal sealed class GoingBack(ReleaseStrategies strategies)
         }
     }
 
-    /// <summary>A deploy that never went live: stop what it started beside the live release and delete what it created.</summary>
-    public async Task AbandonAsync(DeployRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// A deploy that never went live (<paramref name="release"/> null when it failed before choosing one): stop what it
+    /// started beside the live release and delete what it created.
+    /// </summary>
+    public async Task AbandonAsync(DeployRun run, DeployPlan plan, BuiltRelease? release, CancellationToken cancellationToken)
     {
-        await strategies.For(run.Service).AbandonAsync(run, cancellationToken);
-        DeleteCreated(run);
+        await strategies.For(plan.Service).AbandonAsync(run, plan, release?.Id, cancellationToken);
+        DeleteCreated(plan, release);
     }
 
     /// <summary>Only a release this deploy made, and never the one that is live: a kept rollback target stays on disk.</summary>
-    private static void DeleteCreated(DeployRun run)
+    private static void DeleteCreated(DeployPlan plan, BuiltRelease? release)
     {
-        if (run.CreatedRelease && run.Release is { } release && release != run.PreviousRelease && run.Layout.CurrentRelease() != release)
-            run.Layout.Delete(release);
+        if (release is { Created: true, Id: var id } && id != plan.PreviousRelease && plan.Layout.CurrentRelease() != id)
+            plan.Layout.Delete(id);
     }
 }

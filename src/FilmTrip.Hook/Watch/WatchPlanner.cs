@@ -26,7 +26,7 @@ internal sealed class WatchPlanner(HistoryStore history)
         // Reload: every worker runs the new release once `pm2 reload` has returned; a static service, once `current` switched.
         var reload = steps.LastOrDefault(s => s.Name == "reload");
         var switched = reload is not null ? reload.StartedAt + reload.Duration : steps.LastOrDefault(s => s.Name == "switch")?.StartedAt;
-        var app = DeployRun.Pm2ContextOf(service, ChildEnvironment.Of(service));
+        var app = DeployPlan.Pm2ContextOf(service, ChildEnvironment.Of(service));
         return (new WatchPlan(Seconds(switched ?? deploy.FinishedAt!.Value), null, rules), app);
     }
 

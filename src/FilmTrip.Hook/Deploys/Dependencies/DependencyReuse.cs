@@ -29,25 +29,25 @@ internal static class DependencyReuse
     }
 
     /// <summary>Gives <paramref name="release"/> the live release's node_modules, or returns null (and says why) when it must install.</summary>
-    public static async Task<ReusedModules?> ReuseAsync(DeployRun run, string release, ModulesIsolation isolation, CancellationToken cancellationToken)
+    public static async Task<ReusedModules?> ReuseAsync(DeployRun run, DeployPlan plan, string release, ModulesIsolation isolation, CancellationToken cancellationToken)
     {
-        var live = run.PreviousRelease is { } previous ? run.Layout.PathOf(previous) : null;
-        var target = run.Layout.PathOf(release);
-        if (WhyNot(run.Service, live, target) is { } why)
+        var live = plan.PreviousRelease is { } previous ? plan.Layout.PathOf(previous) : null;
+        var target = plan.Layout.PathOf(release);
+        if (WhyNot(plan.Service, live, target) is { } why)
         {
             run.Log.Write($"installing dependencies: {why}");
             return null;
         }
         // What a crashed deploy left there is nobody's: every use of the scratch directory holds the service lock.
-        ScratchDirectory.Remove(ScratchDirectory.Of(run.Layout));
-        var choice = await isolation.ChooseAsync(run.Layout, run.ChildEnvironment, cancellationToken);
+        ScratchDirectory.Remove(ScratchDirectory.Of(plan.Layout));
+        var choice = await isolation.ChooseAsync(plan.Layout, plan.ChildEnvironment, cancellationToken);
         var modules = Path.Combine(target, ModulesDirectory);
         if (Directory.Exists(modules)) Directory.Delete(modules, recursive: true);
         var files = ModulesTree.Recreate(Path.Combine(live!, ModulesDirectory), modules, choice.Placement);
         var verb = choice.Placement switch { FilePlacement.Reflink => "reflinked", FilePlacement.HardLink => "hard-linked", _ => "copied" };
-        run.Log.Write($"dependency files unchanged: {verb} {files} files of {ModulesDirectory} from {run.PreviousRelease} ({choice.Why})");
+        run.Log.Write($"dependency files unchanged: {verb} {files} files of {ModulesDirectory} from {plan.PreviousRelease} ({choice.Why})");
         var overlay = choice.Method == IsolationMethod.Overlay
-            ? new BuildOverlay(Path.Combine(ScratchDirectory.Of(run.Layout), release), modules).Prepare()
+            ? new BuildOverlay(Path.Combine(ScratchDirectory.Of(plan.Layout), release), modules).Prepare()
             : null;
         return new ReusedModules(overlay);
     }

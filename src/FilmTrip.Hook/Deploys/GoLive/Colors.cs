@@ -23,10 +23,10 @@ internal sealed record Colors(Color Blue, Color Green, int? LivePort, IReadOnlyD
     /// <summary>The color to start a release in: the one that takes no traffic (blue when neither does, unless a migrating app holds blue's port).</summary>
     public Color Idle(Color? live) => live is not null ? (live == Blue ? Green : Blue) : LivePort == Blue.Port ? Green : Blue;
 
-    public static Colors Of(DeployRun run, IReadOnlyDictionary<string, string> running) => Of(run.Service, run.Pm2Context!, running);
+    public static Colors Of(DeployPlan plan, IReadOnlyDictionary<string, string> running) => Of(plan.Service, plan.Pm2!, running);
 
     public static Colors Of(ServiceOptions settings, IReadOnlyDictionary<string, string> running) =>
-        Of(settings, DeployRun.Pm2ContextOf(settings, ChildEnvironment.Of(settings))!, running);
+        Of(settings, DeployPlan.Pm2ContextOf(settings, ChildEnvironment.Of(settings))!, running);
 
     private static Colors Of(ServiceOptions service, Pm2Context app, IReadOnlyDictionary<string, string> running)
     {

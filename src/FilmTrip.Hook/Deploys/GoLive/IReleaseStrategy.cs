@@ -2,6 +2,21 @@ using FilmTrip.Hook.Configuration;
 
 namespace FilmTrip.Hook.Deploys.GoLive;
 
+internal enum GoLiveOutcome { Live, Unhealthy, TrafficNotMoved }
+
+/// <summary>
+/// How going live ended: live and healthy; unhealthy (<see cref="GoLiveContext.Traffic"/> says whether traffic may have
+/// reached it); or traffic provably never moved (nginx refused the change, so the live release serves as before).
+/// </summary>
+internal sealed record GoLiveResult(GoLiveOutcome Outcome, string? Reason = null)
+{
+    public static readonly GoLiveResult Live = new(GoLiveOutcome.Live);
+
+    public static GoLiveResult Unhealthy(string reason) => new(GoLiveOutcome.Unhealthy, reason);
+
+    public static GoLiveResult TrafficNotMoved(string reason) => new(GoLiveOutcome.TrafficNotMoved, reason);
+}
+
 /// <summary>
 /// How a built release starts taking a service's traffic, chosen per service (<c>Strategy</c>, issue #10):
 /// <see cref="ReloadStrategy"/> (pm2 reload of one app, after a preflight) or <see cref="BlueGreenStrategy"/>
@@ -11,18 +26,18 @@ namespace FilmTrip.Hook.Deploys.GoLive;
 internal interface IReleaseStrategy
 {
     /// <summary>
-    /// Makes <paramref name="release"/> live. Null when it is live and healthy, else why not. Calls
-    /// <see cref="DeployRun.MarkSwitched"/> right before live traffic may reach the release: a failure before that
-    /// point leaves the live release exactly as it was (whatever this started is stopped again).
+    /// Makes <paramref name="release"/> live and says how that ended. Calls <see cref="TrafficMark.BeforeSwitch"/> right
+    /// before live traffic may reach the release: a failure before that point leaves the live release exactly as it was
+    /// (whatever this started is stopped again).
     /// <paramref name="goingBack"/>: the release was live before and is being restored, so no preflight or Verify.
     /// </summary>
-    Task<string?> GoLiveAsync(DeployRun run, string release, bool goingBack, CancellationToken cancellationToken);
+    Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, bool goingBack, CancellationToken cancellationToken);
 
     /// <summary>Nothing was live before this deploy and its release failed: stop what it started, so nothing serves.</summary>
-    Task TakeDownAsync(DeployRun run, CancellationToken cancellationToken);
+    Task TakeDownAsync(DeployRun run, DeployPlan plan, CancellationToken cancellationToken);
 
-    /// <summary>After a crash before any switch: stop what a deploy may have started beside the live release.</summary>
-    Task AbandonAsync(DeployRun run, CancellationToken cancellationToken);
+    /// <summary>A deploy that never switched (or crashed before): stop what it may have started beside the live release.</summary>
+    Task AbandonAsync(DeployRun run, DeployPlan plan, string? release, CancellationToken cancellationToken);
 
     /// <summary>At start, after recovery: pick up timers a restart forgot.</summary>
     void Resume(string service, ServiceOptions settings);

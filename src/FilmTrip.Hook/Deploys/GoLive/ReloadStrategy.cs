@@ -14,45 +14,46 @@ namespace FilmTrip.Hook.Deploys.GoLive;
 /// </summary>
 internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleaseStrategy
 {
-    public async Task<string?> GoLiveAsync(DeployRun run, string release, bool goingBack, CancellationToken cancellationToken)
+    public async Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, bool goingBack, CancellationToken cancellationToken)
     {
         var prefix = goingBack ? "rollback: " : "";
-        var app = run.Pm2Context;
-        if (app is not null && !goingBack && run.PreviousRelease is not null)
-            await run.StepAsync("preflight", () => PreflightAsync(run, app, release, cancellationToken));
+        var plan = deploy.Plan;
+        if (plan.Pm2 is { } live && !goingBack && plan.PreviousRelease is not null)
+            await run.StepAsync("preflight", () => PreflightAsync(run, plan, live, release, cancellationToken));
 
         await run.StepAsync(prefix + "switch", () =>
         {
-            run.MarkSwitched();
-            run.Layout.Switch(release);
+            deploy.Traffic.BeforeSwitch();
+            plan.Layout.Switch(release);
             run.Log.Write($"current -> releases/{release}");
         });
-        if (app is not null)
-            await run.StepAsync(prefix + "reload", () => StartOrReloadAsync(run, app, cancellationToken));
-        return await HealthStep.RunAsync(run, prefix + "health",
-            () => health.CheckAsync(run.Service.HealthCheck, app, run.Log.Write, cancellationToken));
+        if (plan.Pm2 is { } app)
+            await run.StepAsync(prefix + "reload", () => StartOrReloadAsync(run, plan, app, cancellationToken));
+        var unhealthy = await HealthStep.RunAsync(run, prefix + "health",
+            () => health.CheckAsync(plan.Service.HealthCheck, plan.Pm2, run.Log.Write, cancellationToken));
+        return unhealthy is null ? GoLiveResult.Live : GoLiveResult.Unhealthy(unhealthy);
     }
 
-    public async Task TakeDownAsync(DeployRun run, CancellationToken cancellationToken)
+    public async Task TakeDownAsync(DeployRun run, DeployPlan plan, CancellationToken cancellationToken)
     {
-        run.Layout.RemoveCurrent();
-        if (run.Pm2Context is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
+        plan.Layout.RemoveCurrent();
+        if (plan.Pm2 is { } app) await pm2.DeleteAsync(app, run.Log.Write, cancellationToken);
     }
 
-    public async Task AbandonAsync(DeployRun run, CancellationToken cancellationToken)
+    public async Task AbandonAsync(DeployRun run, DeployPlan plan, string? release, CancellationToken cancellationToken)
     {
-        if (run.Pm2Context is { } app) await pm2.DeleteIfPresentAsync(PreflightOf(app), run.Log.Write, cancellationToken);
+        if (plan.Pm2 is { } app) await pm2.DeleteIfPresentAsync(PreflightOf(app), run.Log.Write, cancellationToken);
     }
 
     public void Resume(string service, Configuration.ServiceOptions settings)
     {
     }
 
-    private async Task<int?> StartOrReloadAsync(DeployRun run, Pm2Context app, CancellationToken cancellationToken)
+    private async Task<int?> StartOrReloadAsync(DeployRun run, DeployPlan plan, Pm2Context app, CancellationToken cancellationToken)
     {
         if ((await pm2.ListAsync(app, cancellationToken)).Count == 0)
         {
-            var started = await pm2.StartAsync(app, run.Layout.CurrentLink, run.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken);
+            var started = await pm2.StartAsync(app, plan.Layout.CurrentLink, plan.Service.Pm2!.Ecosystem, run.Log.Write, cancellationToken);
             return started.Succeeded ? started.ExitCode
                 : throw new DeployFailedException($"pm2 start {app.App} exited with {started.ExitCode}", started.ExitCode);
         }
@@ -62,7 +63,7 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
     }
 
     /// <summary>The new release, once, beside the live app: it must answer the health check before a live worker is replaced.</summary>
-    private async Task<int?> PreflightAsync(DeployRun run, Pm2Context app, string release, CancellationToken cancellationToken)
+    private async Task<int?> PreflightAsync(DeployRun run, DeployPlan plan, Pm2Context app, string release, CancellationToken cancellationToken)
     {
         var probe = PreflightOf(app);
         var port = SparePort();
@@ -70,11 +71,11 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
         try
         {
             await pm2.DeleteIfPresentAsync(probe, run.Log.Write, cancellationToken); // left over by a crash
-            var started = await pm2.StartAsAsync(probe, run.Layout.PathOf(release), run.Service.Pm2!.Ecosystem, app.App, port,
+            var started = await pm2.StartAsAsync(probe, plan.Layout.PathOf(release), plan.Service.Pm2!.Ecosystem, app.App, port,
                 instances: 1, run.Log.Write, cancellationToken);
             if (!started.Succeeded)
                 throw new DeployFailedException($"preflight: pm2 start {probe.App} exited with {started.ExitCode}", started.ExitCode);
-            unhealthy = await health.CheckAsync(HealthStep.OnPort(run.Service.HealthCheck, port), probe, run.Log.Write, cancellationToken, fresh: true);
+            unhealthy = await health.CheckAsync(HealthStep.OnPort(plan.Service.HealthCheck, port), probe, run.Log.Write, cancellationToken, fresh: true);
         }
         finally
         {
