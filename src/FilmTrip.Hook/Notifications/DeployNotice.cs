@@ -10,8 +10,18 @@ public sealed record DeployNotice(
     TimeSpan? Duration, string? Reason)
 {
     public static DeployNotice Of(DeployRecord deploy, CommitSummary? commit) => new(
-        deploy.Id, deploy.Service, SnakeCase.Name(deploy.State), SnakeCase.Name(deploy.Trigger), deploy.Commit,
-        commit, deploy.Duration, deploy.State == DeployState.Succeeded ? null : deploy.Error);
+        deploy.Id, deploy.Service, EventOf(deploy), SnakeCase.Name(deploy.Trigger), deploy.Commit,
+        commit, deploy.Duration, deploy.State == DeployState.Succeeded ? WatchReason(deploy) : deploy.Error);
+
+    /// <summary>
+    /// The event a sink subscribes to: the deploy's state, except that the watch's own rollback (issue #15) that went
+    /// through is told as <c>rolled_back</c>, since for the people reading it the service was just rolled back.
+    /// </summary>
+    public static string EventOf(DeployRecord deploy) =>
+        deploy is { Trigger: DeployTrigger.Watch, State: DeployState.Succeeded } ? SnakeCase.Name(DeployState.RolledBack) : SnakeCase.Name(deploy.State);
+
+    /// <summary>Why the watch rolled back, with its numbers (recorded as the rollback's note).</summary>
+    private static string? WatchReason(DeployRecord deploy) => deploy.Trigger == DeployTrigger.Watch ? deploy.Note : null;
 
     public string ShortCommit => Commit[..Math.Min(12, Commit.Length)];
 

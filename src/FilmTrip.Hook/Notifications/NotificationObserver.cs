@@ -30,7 +30,7 @@ internal sealed partial class NotificationObserver(IOptions<HookOptions> options
 
     private void Offer(DeployRecord deploy)
     {
-        var state = SnakeCase.Name(deploy.State);
+        var state = DeployNotice.EventOf(deploy);
         var send = options.Value.Notifications.Any(s => s.Wants(deploy.Service, state));
         // A deploy with failure lines held while it ran gets them written now that it has finished (FailureLines).
         if (!send && !(deploy.State != DeployState.AwaitingApproval && failures.HasHeld(deploy.Id))) return;
