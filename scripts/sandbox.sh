@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # The main job on a local sandbox: push -> deploy -> status -> rollback, with the real daemon, git, npm and pm2.
-# Everything lives in <repo>/.sandbox; every process it starts is stopped on exit (Ctrl-C included).
+# Everything lives in <repo>/.sandbox (or --dir DIR); every process it starts is stopped on exit (Ctrl-C included),
+# unless --keep.
 #   scripts/sandbox.sh               the backend under the Reload strategy (pm2 reload)
 #   scripts/sandbox.sh --blue-green  the backend under BlueGreen: two pm2 colors behind a sandbox nginx on a high port
+#   scripts/sandbox.sh --keep        leave the daemon and pm2 running, print CLI lines to try and the one line that stops them
+#   scripts/sandbox.sh --dir DIR     the sandbox in DIR instead of <repo>/.sandbox (the tests use their own)
 set -euo pipefail
 strategy=Reload
-for arg in "$@"; do
-  case $arg in
-    --blue-green) strategy=BlueGreen ;;
-    *) echo "usage: scripts/sandbox.sh [--blue-green]" >&2; exit 64 ;;
-  esac
-done
+keep=false
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sandbox="$root/.sandbox"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --blue-green) strategy=BlueGreen ;;
+    --keep) keep=true ;;
+    --dir) [ $# -ge 2 ] || { echo "sandbox.sh: --dir needs a directory" >&2; exit 64; }; sandbox="$(realpath -m "$2")"; shift ;;
+    *) echo "usage: scripts/sandbox.sh [--blue-green] [--keep] [--dir DIR]" >&2; exit 64 ;;
+  esac
+  shift
+done
 pm2="$root/.tools/node_modules/.bin/pm2"
 export PM2_HOME="$sandbox/pm2"
 
@@ -22,6 +29,7 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 stop_all() {
   local code=$?
   trap - EXIT INT TERM
+  if [ "$keep" = true ] && [ "$code" -eq 0 ]; then exit 0; fi
   if [ -f "$sandbox/daemon.pid" ] && kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null; then
     kill "$(cat "$sandbox/daemon.pid")" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$(cat "$sandbox/daemon.pid")" 2>/dev/null || break; sleep 0.1; done
@@ -102,6 +110,7 @@ NGINX
 fi
 cat > "$sandbox/hook.json" <<JSON
 {
+  "Urls": "http://127.0.0.1:$hook_port",
   "Hook": {
     "DataDirectory": "$sandbox/data",
     "WebhookSecretFile": "$sandbox/webhook-secret",
@@ -134,7 +143,9 @@ echo "config: $sandbox/hook.json (secret and token generated into $sandbox, mode
 say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1:$hook_port"
 "$pm2" ping --no-color >/dev/null
 # FILMTRIP_HOOK_WRAPPER: a command the daemon runs under (scripts/unit-limits.sh: the systemd unit's limits).
-${FILMTRIP_HOOK_WRAPPER:-} dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" > "$sandbox/daemon.log" 2>&1 &
+# nohup: with --keep the daemon outlives this script and its terminal (SIGHUP when the terminal closes is ignored).
+${FILMTRIP_HOOK_WRAPPER:-} nohup dotnet "$daemon_dll" --config "$sandbox/hook.json" --urls "http://127.0.0.1:$hook_port" \
+  > "$sandbox/daemon.log" 2>&1 < /dev/null &
 echo $! > "$sandbox/daemon.pid"
 api="http://127.0.0.1:$hook_port"
 for _ in $(seq 1 300); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -203,3 +214,24 @@ for id in $(echo "$response" | deploy_ids); do follow "$id"; done
 say "The old version is serving again"
 serving
 say "Done: push -> deploy -> status -> rollback worked"
+[ "$keep" = true ] || exit 0
+
+# --keep: a tag for rollback --tag, then what to try and how to stop.
+git -C "$sandbox/work/filmtrip" tag -a -m "FilmTrip 1.0.0" v1.0.0 "$v1"
+git -C "$sandbox/work/filmtrip" push -q "$sandbox/filmtrip.git" refs/tags/v1.0.0
+cli="dotnet $daemon_dll"
+stop="kill $(cat "$sandbox/daemon.pid")"
+[ -f "$sandbox/nginx/nginx.pid" ] && stop="$stop; kill -QUIT $(cat "$sandbox/nginx/nginx.pid")"
+stop="$stop; PM2_HOME=$PM2_HOME $pm2 kill"
+say "The sandbox keeps running (daemon pid $(cat "$sandbox/daemon.pid"), pm2 in $PM2_HOME). Try the CLI:"
+cat <<TRY
+  $cli status --config $sandbox/hook.json
+  $cli deploys --config $sandbox/hook.json
+  $cli log $id --config $sandbox/hook.json
+  $cli rollback --previous --wait --config $sandbox/hook.json
+  $cli rollback --tag v1.0.0 --wait --config $sandbox/hook.json
+  $cli deploy filmtrip-frontend --wait --config $sandbox/hook.json
+  filmtrip-hook() { $cli "\$@"; }; source <(filmtrip-hook completion bash)   # then: filmtrip-hook <TAB>
+TRY
+say "Stop everything it started (by pid, and this sandbox's pm2 only):"
+echo "  $stop"

@@ -67,7 +67,9 @@ internal static class DeployStates
 {
     public static readonly string[] Names = Enum.GetValues<DeployState>().Select(HistoryStore.StateName).ToArray();
 
-    private static readonly string[] Waiting = [HistoryStore.StateName(DeployState.Queued), HistoryStore.StateName(DeployState.Running)];
+    // A deploy awaiting approval may still run: a follower keeps waiting for the operator who approves it.
+    private static readonly string[] Waiting =
+        [.. new[] { DeployState.Queued, DeployState.Running, DeployState.AwaitingApproval }.Select(HistoryStore.StateName)];
 
     /// <summary>States after which a deploy never changes again.</summary>
     public static bool IsFinal(string state) => !Waiting.Contains(state);

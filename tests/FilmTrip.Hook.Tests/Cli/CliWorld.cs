@@ -26,7 +26,8 @@ public sealed class CliWorld : IAsyncDisposable
     public string LiveVersion => File.ReadAllText(Path.Combine(Root, "current", "dist", "index.html"));
 
     /// <summary><paramref name="holdBuilds"/>: every build first waits for <see cref="Gate"/> (see <see cref="BuildSteps.WaitFor"/>).</summary>
-    public static async Task<CliWorld> StartAsync(bool holdBuilds = false)
+    /// <param name="requireApproval">the service holds every push for <c>approve</c> (RequireApproval).</param>
+    public static async Task<CliWorld> StartAsync(bool holdBuilds = false, bool requireApproval = false)
     {
         var temp = new TempDirectory("cli");
         var repo = new GitRepo(temp.Path);
@@ -48,6 +49,7 @@ public sealed class CliWorld : IAsyncDisposable
                 ["KeepReleases"] = 3,
             },
         };
+        if (requireApproval) services["frontend"]!["RequireApproval"] = true;
         try
         {
             return new CliWorld(temp, repo, await Daemon.StartAsync(Daemon.Config(temp.Combine("data"), services), temp.Combine("hook.json")));
@@ -96,7 +98,10 @@ public abstract class CliWorldTest : IAsyncLifetime
 {
     protected CliWorld World { get; private set; } = null!;
 
-    public async Task InitializeAsync() => World = await CliWorld.StartAsync();
+    public async Task InitializeAsync() => World = await StartAsync();
+
+    /// <summary>The world this class needs (default: a plain one).</summary>
+    protected virtual Task<CliWorld> StartAsync() => CliWorld.StartAsync();
 
     public async Task DisposeAsync() => await World.DisposeAsync();
 }

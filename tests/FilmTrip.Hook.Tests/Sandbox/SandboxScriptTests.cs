@@ -7,10 +7,16 @@ namespace FilmTrip.Hook.Tests.Sandbox;
 /// <summary>README's first quick-start command, run end to end: push, deploy, status, rollback, and nothing left running.</summary>
 public sealed class SandboxScriptTests
 {
+    private static string Script => Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh");
+
     [Fact]
     public async Task The_sandbox_script_pushes_deploys_reports_rolls_back_and_stops_everything()
     {
-        var (exitCode, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh"), TimeSpan.FromMinutes(8));
+        // Its own directory: a developer's .sandbox (maybe kept running with --keep) is never touched.
+        using var temp = new TempDirectory("sandbox");
+        var sandbox = temp.Combine("sandbox");
+
+        var (exitCode, output) = await RunAsync(Script, ["--dir", sandbox], TimeSpan.FromMinutes(8));
 
         Assert.True(exitCode == 0, $"sandbox.sh exited {exitCode}:\n{output}");
         var stages = new[]
@@ -29,13 +35,12 @@ public sealed class SandboxScriptTests
         Assert.Matches(@"The new version is serving\S*\s+backend\s+\S+ -> 2\s+frontend \S+ -> 2", output);
         Assert.Matches(@"The old version is serving again\S*\s+backend\s+\S+ -> 1\s+frontend \S+ -> 1", output);
 
-        var sandbox = Path.Combine(RepoPaths.Root, ".sandbox");
         Assert.False(File.Exists(Path.Combine(sandbox, "daemon.pid")), "the daemon's pid file is gone");
         var pm2Pid = Path.Combine(sandbox, "pm2", "pm2.pid");
         Assert.False(File.Exists(pm2Pid) && IsAlive(int.Parse(File.ReadAllText(pm2Pid).Trim())), "the sandbox's pm2 is stopped");
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {
@@ -47,9 +52,9 @@ public sealed class SandboxScriptTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string script, string[] args, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("bash", [script])
+        var start = new ProcessStartInfo("bash", [script, .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(RepoPaths.Root, "samples"),
         };
