@@ -35,10 +35,11 @@ stop_pid() { # pid signal deadline_s: the signal, then KILL once the deadline pa
 }
 
 # start_daemon <dll> <config> <log> [wrapper...]: starts the daemon on 127.0.0.1 port 0 in the background, and sets
-# daemon_pid and daemon_url (read back from its "Now listening on:" line) once /healthz answers.
+# daemon_pid and daemon_url (read back from its "Now listening on:" line) once /healthz answers. nohup and no stdin:
+# a daemon left running (sandbox.sh --keep) outlives this script and its terminal.
 start_daemon() {
   local dll="$1" config="$2" log="$3"; shift 3
-  "$@" dotnet "$dll" --config "$config" --urls "http://127.0.0.1:0" > "$log" 2>&1 &
+  "$@" nohup dotnet "$dll" --config "$config" --urls "http://127.0.0.1:0" > "$log" 2>&1 < /dev/null &
   daemon_pid=$!
   daemon_url=""
   for _ in $(seq 1 300); do

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # The main job on a local sandbox: push -> deploy -> status -> rollback, with the real daemon, git, npm and pm2.
-# Everything lives in <repo>/.sandbox (or $FILMTRIP_SANDBOX, which it empties first); every process it starts is
-# stopped on exit (Ctrl-C included).
+# Everything lives in <repo>/.sandbox (or --dir DIR, or $FILMTRIP_SANDBOX; emptied first); every process it starts
+# is stopped on exit (Ctrl-C included), unless --keep.
 #   scripts/sandbox.sh               the backend under the Reload strategy (pm2 reload)
 #   scripts/sandbox.sh --blue-green  the backend under BlueGreen: two pm2 colors behind a sandbox nginx on a high port
+#   scripts/sandbox.sh --keep        leave the daemon and pm2 running, print CLI lines to try and the one line that stops them
+#   scripts/sandbox.sh --dir DIR     the sandbox in DIR instead of <repo>/.sandbox (the tests use their own)
 set -euo pipefail
 strategy=Reload
-for arg in "$@"; do
-  case $arg in
-    --blue-green) strategy=BlueGreen ;;
-    *) echo "usage: scripts/sandbox.sh [--blue-green]" >&2; exit 64 ;;
-  esac
-done
+keep=false
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/lib.sh"
 sandbox="${FILMTRIP_SANDBOX:-$root/.sandbox}"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --blue-green) strategy=BlueGreen ;;
+    --keep) keep=true ;;
+    --dir) [ $# -ge 2 ] || { echo "sandbox.sh: --dir needs a directory" >&2; exit 64; }; sandbox="$(realpath -m "$2")"; shift ;;
+    *) echo "usage: scripts/sandbox.sh [--blue-green] [--keep] [--dir DIR]" >&2; exit 64 ;;
+  esac
+  shift
+done
 pm2="$(pm2_path)"
 export PM2_HOME="$sandbox/pm2"
 
@@ -23,6 +29,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 stop_all() {
   local code=$?
   trap - EXIT INT TERM
+  if [ "$keep" = true ] && [ "$code" -eq 0 ]; then exit 0; fi
   local pid="${daemon_pid:-$(cat "$sandbox/daemon.pid" 2>/dev/null || true)}"
   [ -n "$pid" ] && stop_pid "$pid" TERM 10
   rm -f "$sandbox/daemon.pid"
@@ -201,3 +208,24 @@ for id in $(echo "$response" | deploy_ids); do follow "$id"; done
 say "The old version is serving again"
 serving
 say "Done: push -> deploy -> status -> rollback worked"
+[ "$keep" = true ] || exit 0
+
+# --keep: a tag for rollback --tag, then what to try and how to stop.
+git -C "$sandbox/work/filmtrip" tag -a -m "FilmTrip 1.0.0" v1.0.0 "$v1"
+git -C "$sandbox/work/filmtrip" push -q "$sandbox/filmtrip.git" refs/tags/v1.0.0
+cli="dotnet $daemon_dll"
+stop="kill $(cat "$sandbox/daemon.pid")"
+[ -f "$sandbox/nginx/nginx.pid" ] && stop="$stop; kill -QUIT $(cat "$sandbox/nginx/nginx.pid")"
+stop="$stop; PM2_HOME=$PM2_HOME $pm2 kill"
+say "The sandbox keeps running (daemon pid $(cat "$sandbox/daemon.pid"), pm2 in $PM2_HOME). Try the CLI:"
+cat <<TRY
+  $cli status --config $sandbox/hook.json --url $api
+  $cli deploys --config $sandbox/hook.json --url $api
+  $cli log $id --config $sandbox/hook.json --url $api
+  $cli rollback --previous --wait --config $sandbox/hook.json --url $api
+  $cli rollback --tag v1.0.0 --wait --config $sandbox/hook.json --url $api
+  $cli deploy filmtrip-frontend --wait --config $sandbox/hook.json --url $api
+  filmtrip-hook() { $cli "\$@"; }; source <(filmtrip-hook completion bash)   # then: filmtrip-hook <TAB>
+TRY
+say "Stop everything it started (by pid, and this sandbox's pm2 only):"
+echo "  $stop"

@@ -5,7 +5,7 @@ using FilmTrip.Hook.Status;
 
 namespace FilmTrip.Hook.Cli;
 
-/// <summary><c>filmtrip-hook status [SERVICE] [--json]</c>: what is live, what ran last, what runs now, what is kept.</summary>
+/// <summary><c>filmtrip-hook status [SERVICE] [--json]</c>: what is live, what ran last, what runs now, what waits, what is kept.</summary>
 internal static class StatusCommand
 {
     public static Command Create(CliContext cli)
@@ -44,6 +44,17 @@ internal static class StatusCommand
                 s.Queued.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
+
+        if (services.Any(s => s.Awaiting.Count > 0))
+        {
+            console.Out.WriteLine();
+            console.Out.WriteLine("Awaiting approval (filmtrip-hook approve DEPLOY_ID, or reject DEPLOY_ID):");
+            var waiting = CliConsole.Table("SERVICE", "DEPLOY", "COMMIT", "QUEUED");
+            foreach (var s in services)
+                foreach (var d in s.Awaiting)
+                    CliConsole.Row(waiting, s.Name, d.Id, Show.Sha(d.Commit), Show.Time(d.QueuedAt));
+            console.Write(waiting);
+        }
 
         console.Out.WriteLine();
         console.Out.WriteLine("Kept releases, newest first (* = live):");

@@ -21,7 +21,8 @@ public sealed class CliWorld : IAsyncDisposable
     public string LiveVersion => File.ReadAllText(Path.Combine(Root, "current", "dist", "index.html"));
 
     /// <summary><paramref name="holdBuilds"/>: every build first waits for <see cref="Gate"/> (see <see cref="BuildSteps.WaitFor"/>).</summary>
-    public static Task<CliWorld> StartAsync(bool holdBuilds = false) =>
+    /// <param name="requireApproval">the service holds every push for <c>approve</c> (RequireApproval).</param>
+    public static Task<CliWorld> StartAsync(bool holdBuilds = false, bool requireApproval = false) =>
         HookWorld.BuildAsync(new HookWorld("cli"), async hook =>
         {
             var world = new CliWorld(hook);
@@ -31,7 +32,9 @@ public sealed class CliWorld : IAsyncDisposable
             var build = new JsonArray();
             if (holdBuilds) build.Add(BuildSteps.WaitFor(world.Gate));
             build.Add(new JsonArray("node", "build.js"));
-            hook.AddService("frontend", "frontend", world.Root, build)["KeepReleases"] = 3;
+            var service = hook.AddService("frontend", "frontend", world.Root, build);
+            service["KeepReleases"] = 3;
+            if (requireApproval) service["RequireApproval"] = true;
             await hook.StartAsync();
             return world;
         });
@@ -69,7 +72,10 @@ public abstract class CliWorldTest : IAsyncLifetime
 {
     protected CliWorld World { get; private set; } = null!;
 
-    public async Task InitializeAsync() => World = await CliWorld.StartAsync();
+    public async Task InitializeAsync() => World = await StartAsync();
+
+    /// <summary>The world this class needs (default: a plain one).</summary>
+    protected virtual Task<CliWorld> StartAsync() => CliWorld.StartAsync();
 
     public async Task DisposeAsync() => await World.DisposeAsync();
 }

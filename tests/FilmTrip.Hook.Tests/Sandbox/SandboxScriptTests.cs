@@ -7,13 +7,16 @@ namespace FilmTrip.Hook.Tests.Sandbox;
 /// <summary>README's first quick-start command, run end to end: push, deploy, status, rollback, and nothing left running.</summary>
 public sealed class SandboxScriptTests
 {
+    private static string Script => Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh");
+
     [Fact]
     public async Task The_sandbox_script_pushes_deploys_reports_rolls_back_and_stops_everything()
     {
-        // Its own directory, not the fixed <repo>/.sandbox someone may be using.
+        // Its own directory: a developer's .sandbox (maybe kept running with --keep) is never touched.
         using var temp = new TempDirectory("sandbox");
         var sandbox = temp.Combine("sandbox");
-        var (exitCode, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh"), sandbox, TimeSpan.FromMinutes(8));
+
+        var (exitCode, output) = await RunAsync(Script, ["--dir", sandbox], TimeSpan.FromMinutes(8));
 
         Assert.True(exitCode == 0, $"sandbox.sh exited {exitCode}:\n{output}");
         var stages = new[]
@@ -38,7 +41,7 @@ public sealed class SandboxScriptTests
         Assert.False(File.Exists(pm2Pid) && IsAlive(int.Parse(File.ReadAllText(pm2Pid).Trim())), "the sandbox's pm2 is stopped");
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {
@@ -50,12 +53,11 @@ public sealed class SandboxScriptTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, string sandbox, TimeSpan timeout)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string script, string[] args, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("bash", [script])
+        var start = new ProcessStartInfo("bash", [script, .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(RepoPaths.Root, "samples"),
-            Environment = { ["FILMTRIP_SANDBOX"] = sandbox },
         };
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();
