@@ -1,3 +1,4 @@
+using FilmTrip.Hook.History;
 using Prometheus;
 
 namespace FilmTrip.Hook.Metrics;
@@ -42,6 +43,22 @@ public sealed class HookMetrics
     public Counter Deliveries { get; }
     public Counter HealthGateFailures { get; }
     public Counter AutomaticRollbacks { get; }
+
+    /// <summary>
+    /// Exports every service's counters at zero from the start: Prometheus' increase() sees nothing in a series whose
+    /// first sample is already 1, so the first failed deploy after a restart would never fire an alert.
+    /// </summary>
+    public void StartAtZero(IEnumerable<string> services)
+    {
+        foreach (var service in services)
+        {
+            foreach (var trigger in Enum.GetValues<DeployTrigger>().Select(HistoryStore.TriggerName))
+                foreach (var state in Enum.GetValues<DeployState>().Where(s => s is not (DeployState.Queued or DeployState.Running)))
+                    Deploys.WithLabels(service, trigger, HistoryStore.StateName(state));
+            HealthGateFailures.WithLabels(service);
+            AutomaticRollbacks.WithLabels(service);
+        }
+    }
 
     /// <summary>Counts one webhook delivery; <paramref name="outcome"/> is one of <see cref="DeliveryOutcomes"/>.</summary>
     public void Delivery(string outcome) => Deliveries.WithLabels(outcome).Inc();

@@ -21,6 +21,7 @@ public static class MetricsSetup
         var metrics = app.ServiceProvider.GetRequiredService<HookMetrics>();
         var options = app.ServiceProvider.GetRequiredService<IOptions<HookOptions>>();
         var history = app.ServiceProvider.GetRequiredService<HistoryStore>();
+        metrics.StartAtZero(options.Value.Services.Keys);
         // Gauges are read from history at each scrape rather than kept by hand: they survive a restart and never drift.
         metrics.Registry.AddBeforeCollectCallback(() => ReadGauges(metrics, options.Value, history));
         app.MapGet("/metrics", ScrapeAsync).AddEndpointFilter(ApiToken.ReadFilter);

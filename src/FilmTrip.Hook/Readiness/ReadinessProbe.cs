@@ -42,7 +42,8 @@ public sealed class ReadinessProbe(IOptions<HookOptions> options, HistoryStore h
     {
         var directory = Path.GetFullPath(root);
         while (!Directory.Exists(directory) && Path.GetDirectoryName(directory) is { } parent) directory = parent;
-        var probe = Path.Combine(directory, $".filmtrip-hook-readyz-{Environment.ProcessId}");
+        // A name of its own per call: two monitors asking at once must not trip over each other's file.
+        var probe = Path.Combine(directory, $".filmtrip-hook-readyz-{Guid.NewGuid():n}");
         try
         {
             using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }

@@ -53,6 +53,8 @@ public sealed class MetricsTests : IAsyncLifetime
             Assert.Equal(1, metrics.Value("filmtrip_hook_deploy_duration_seconds_count", Backend, "state=" + state));
             Assert.True(metrics.Value("filmtrip_hook_deploy_duration_seconds_sum", Backend, "state=" + state) > 0);
         }
+        // Exported at zero before its first event, so an alert on increase() sees that first event.
+        Assert.Equal(0, metrics.Value("filmtrip_hook_deploys_total", Backend, "trigger=manual", "state=failed"));
         Assert.Equal("histogram", metrics.Types["filmtrip_hook_deploy_step_duration_seconds"]);
         Assert.Equal(3, metrics.Value("filmtrip_hook_deploy_step_duration_seconds_count", Backend, "step=fetch"));
         var steps = new[] { succeeded, failed, rolledBack }.SelectMany(d => d["steps"]!.AsArray()).Select(s => s!).ToList();
