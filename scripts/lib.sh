@@ -1,7 +1,7 @@
 # Shared by scripts/ and bench/ (source it: `. "$root/scripts/lib.sh"`): where pm2 and nginx are, ports, waiting,
 # stopping by pid, secrets, and starting the daemon. The JavaScript side is bench/lib/ (same rules).
 #   FILMTRIP_PM2    the pm2 to use; else the repository's .tools/ install (scripts/install-tools.sh), else pm2 on PATH
-#   FILMTRIP_NGINX  the nginx to use; else nginx on PATH, else /usr/sbin/nginx
+#   FILMTRIP_NGINX  the nginx to use; else /usr/sbin/nginx (Debian's), else nginx on PATH
 # The tests follow the same two variables (tests/FilmTrip.Hook.Tests/Support/Pm2Home.cs, NginxServer.cs).
 
 filmtrip_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +12,11 @@ pm2_path() {
   else command -v pm2 || echo "$filmtrip_root/.tools/node_modules/.bin/pm2"; fi
 }
 
-nginx_path() { echo "${FILMTRIP_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"; }
+nginx_path() {
+  if [ -n "${FILMTRIP_NGINX:-}" ]; then echo "$FILMTRIP_NGINX"
+  elif [ -x /usr/sbin/nginx ]; then echo /usr/sbin/nginx
+  else command -v nginx || echo nginx; fi
+}
 
 # A port free a moment ago, for what the script configures itself (pm2 apps, nginx). Not for the daemon: it binds
 # port 0 and says which port it got (start_daemon).

@@ -15,6 +15,18 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
+    /// <summary>POST /rollback to v1 while <paramref name="load"/> runs; what nginx served right after and the status, once v1 answers the load (then stopped).</summary>
+    private async Task<(string ServedRightAfter, System.Text.Json.Nodes.JsonNode Status)> RollBackToUnderLoadAsync(
+        System.Text.Json.Nodes.JsonNode v1, EndToEnd.LoadThroughNginx load)
+    {
+        DeployAssert.State("succeeded", await _world.Backend.RollbackAsync(BackendWorld.CommitOf(v1)));
+        var servedRightAfter = await _world.ServedThroughNginxAsync();
+        var status = await _world.Backend.StatusAsync();
+        await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "v1 answering the load");
+        await load.StopAsync();
+        return (servedRightAfter, status);
+    }
+
     [Fact]
     public async Task Rollback_to_the_release_the_warm_color_runs_switches_nginx_without_starting_anything()
     {
@@ -28,12 +40,7 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
         var canary = await _world.Backend.CanaryFingerprintAsync();
         await using var load = await _world.StartLoadServingAsync("2");
 
-        var rollback = await _world.Backend.RollbackAsync(BackendWorld.CommitOf(v1));
-        DeployAssert.State("succeeded", rollback);
-        var servedRightAfter = await _world.ServedThroughNginxAsync();
-        var status = await _world.Backend.StatusAsync();
-        await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "v1 answering the load");
-        await load.StopAsync();
+        var (servedRightAfter, status) = await RollBackToUnderLoadAsync(v1, load);
 
         Assert.Equal("1", servedRightAfter);
         ColorAssert.Is(_world, status, warm, "live", v1);
@@ -59,12 +66,7 @@ public sealed class BlueGreenRollbackTests : IAsyncLifetime
         var canary = await _world.Backend.CanaryFingerprintAsync();
         await using var load = await _world.StartLoadServingAsync("3");
 
-        var rollback = await _world.Backend.RollbackAsync(BackendWorld.CommitOf(v1));
-        DeployAssert.State("succeeded", rollback);
-        var servedRightAfter = await _world.ServedThroughNginxAsync();
-        var status = await _world.Backend.StatusAsync();
-        await Poll.UntilAsync(() => load.Bodies.ContainsKey("1"), TimeSpan.FromSeconds(10), "v1 answering the load");
-        await load.StopAsync();
+        var (servedRightAfter, status) = await RollBackToUnderLoadAsync(v1, load);
 
         Assert.Equal("1", servedRightAfter);
         ColorAssert.Is(_world, status, idle, "live", v1);

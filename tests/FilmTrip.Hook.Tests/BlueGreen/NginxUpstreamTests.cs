@@ -27,7 +27,7 @@ public sealed class NginxUpstreamTests
         await nginx.WaitForNewWorkersAsync(before);
 
         Assert.Equal("a", servedBefore);
-        Assert.True(reload.ExitCode == 0, reload.StandardError);
+        Assert.True(reload.ExitCode == 0, reload.Errors);
         Assert.Equal("b", await GetAsync(nginx));
         Assert.Equal(nginx.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(nginx.PidFile)).Trim());
     }
@@ -48,7 +48,7 @@ public sealed class NginxUpstreamTests
         // nginx tries to bind five times, 0.5 s apart, then logs the emerg and keeps the old cycle.
         await Poll.UntilAsync(() => nginx.ErrorLog().Contains("still could not bind()", StringComparison.Ordinal), Deadline, "nginx to give up binding");
 
-        Assert.True(reload.ExitCode == 0, reload.StandardError);
+        Assert.True(reload.ExitCode == 0, reload.Errors);
         Assert.Equal(before, nginx.WorkerPids());
         Assert.Equal("a", await GetAsync(nginx));
     }

@@ -41,13 +41,15 @@ public sealed class ReadCommandTests : IAsyncLifetime
         Assert.Equal(sha, json["current"]!["commit"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Status_of_an_unknown_service_exits_4_with_the_problem_detail()
+    [Theory]
+    [InlineData("status", "nosuch", "no service named 'nosuch'")]
+    [InlineData("log", "20990101-000000-deadbeef", "no deploy with id '20990101-000000-deadbeef'")]
+    public async Task An_unknown_service_or_deploy_exits_4_with_the_problem_detail(string command, string name, string detail)
     {
-        var (exit, output) = await _world.RunAsync("status", "nosuch");
+        var (exit, output) = await _world.RunAsync(command, name);
 
         Assert.Equal(4, exit);
-        Assert.Equal("filmtrip-hook: no service named 'nosuch'", output.Trim());
+        Assert.Equal($"filmtrip-hook: {detail}", output.Trim());
     }
 
     [Fact]
@@ -93,15 +95,6 @@ public sealed class ReadCommandTests : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains("==> build: node build.js", output);
         Assert.EndsWith($"deploy {id} finished: succeeded", output.TrimEnd());
-    }
-
-    [Fact]
-    public async Task Log_of_an_unknown_deploy_exits_4_with_the_problem_detail()
-    {
-        var (exit, output) = await _world.RunAsync("log", "20990101-000000-deadbeef");
-
-        Assert.Equal(4, exit);
-        Assert.Equal("filmtrip-hook: no deploy with id '20990101-000000-deadbeef'", output.Trim());
     }
 
     [Fact]

@@ -102,9 +102,8 @@ public sealed class BackendSwitchTests : IDisposable
 
     private static async Task<int> SmokeAsync(string dir, int port)
     {
-        var result = await CliWrap.Cli.Wrap("node").WithArguments(["smoke.js"]).WithWorkingDirectory(dir)
-            .WithEnvironmentVariables(e => e.Set("PORT", port.ToString(CultureInfo.InvariantCulture)))
-            .WithValidation(CliWrap.CommandResultValidation.None).ExecuteAsync();
+        var result = await Programs.RunAsync("node", ["smoke.js"], dir,
+            new Dictionary<string, string?> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) });
         return result.ExitCode;
     }
 

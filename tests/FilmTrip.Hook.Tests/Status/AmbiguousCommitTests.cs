@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -22,7 +21,7 @@ public sealed class AmbiguousCommitTests : IDisposable
         var repo = new GitRepo(_temp.Path);
         repo.Write("web/VERSION", "1");
         repo.CommitAndPush("v1");
-        FastImportManyBlobs(repo.WorkTree, 10_100);
+        await FastImportManyBlobsAsync(repo.WorkTree, 10_100);
         GitRepo.Git(repo.WorkTree, "push", "--quiet", "--force", "origin", "HEAD:refs/heads/main");
         var prefix = SharedPrefix(repo.WorkTree);
         var config = Daemon.Config(_temp.Combine("data"), new JsonObject
@@ -41,7 +40,7 @@ public sealed class AmbiguousCommitTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
-    private static void FastImportManyBlobs(string workTree, int count)
+    private static async Task FastImportManyBlobsAsync(string workTree, int count)
     {
         var script = new StringBuilder();
         script.Append("commit refs/heads/main\ncommitter Test <test@example.com> 1700000000 +0000\ndata 5\nmany\nfrom refs/heads/main^0\n");
@@ -50,12 +49,8 @@ public sealed class AmbiguousCommitTests : IDisposable
             var content = $"blob {i}\n";
             script.Append($"M 100644 inline many/{i}\ndata {Encoding.UTF8.GetByteCount(content)}\n{content}\n");
         }
-        var start = new ProcessStartInfo("git", "fast-import --quiet") { WorkingDirectory = workTree, RedirectStandardInput = true };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(script.ToString());
-        process.StandardInput.Close();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
+        var imported = await Programs.RunAsync("git", ["fast-import", "--quiet"], workTree, input: script.ToString());
+        Assert.True(imported.ExitCode == 0, imported.Errors);
         GitRepo.Git(workTree, "reset", "--quiet", "--hard", "refs/heads/main");
     }
 

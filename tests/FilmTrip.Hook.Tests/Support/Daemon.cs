@@ -111,7 +111,7 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
                 throw new InvalidOperationException($"daemon exited with {_process.ExitCode}:\n{Output}");
             var found = ListeningLine().Match(Output);
             return Task.FromResult(found.Success ? found : null);
-        }, TimeSpan.FromSeconds(30), "the daemon to bind its port");
+        }, TimeSpan.FromSeconds(60), "the daemon to bind its port");
         Port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Http.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace FilmTrip.Hook.Tests.Support;
@@ -67,15 +66,5 @@ public sealed class DependencyWorld : IAsyncDisposable
 
     public static string Inode(string path) => Run(Path.GetDirectoryName(path)!, "stat", "-L", "-c", "%i", path).Trim();
 
-    public static string Run(string directory, string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error.Result}");
-        return output.Result;
-    }
+    public static string Run(string directory, string file, params string[] args) => Programs.RunChecked(file, args, directory);
 }

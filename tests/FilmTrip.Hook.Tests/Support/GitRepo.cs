@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace FilmTrip.Hook.Tests.Support;
 
@@ -55,16 +54,5 @@ public sealed class GitRepo
 
     public void Checkout(string args) => Git(_work, ["checkout", "--quiet", .. args.Split(' ')]);
 
-    public static string Git(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {stderr.Result}");
-        return stdout.Result;
-    }
+    public static string Git(string workingDirectory, params string[] arguments) => Programs.RunChecked("git", arguments, workingDirectory);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CliWrap.Buffered;
 
 namespace FilmTrip.Hook.Tests.Support;
 
@@ -24,8 +23,7 @@ public sealed partial class NginxServer
     public IReadOnlyList<string> ReloadCommand => [FindExecutable(), "-p", Prefix, "-c", ConfPath, "-s", "reload"];
 
     /// <summary>Runs <see cref="ReloadCommand"/>, as the daemon would.</summary>
-    public async Task<BufferedCommandResult> ReloadAsync() =>
-        await CliWrap.Cli.Wrap(ReloadCommand[0]).WithArguments(ReloadCommand.Skip(1)).WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+    public Task<ProgramResult> ReloadAsync() => Programs.RunAsync(ReloadCommand[0], ReloadCommand.Skip(1));
 
     /// <summary>The master's worker processes now (from /proc): a reload that took replaces them all.</summary>
     public IReadOnlySet<int> WorkerPids()

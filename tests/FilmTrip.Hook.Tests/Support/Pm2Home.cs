@@ -1,5 +1,3 @@
-using CliWrap;
-using CliWrap.Buffered;
 using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Tests.Support;
@@ -50,15 +48,10 @@ public sealed class Pm2Home : IAsyncDisposable
         IReadOnlyList<string> args,
         CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
         var env = new Dictionary<string, string?>(environment) { ["PM2_HOME"] = HomeDirectory };
-        var result = await CliWrap.Cli.Wrap(Executable)
-            .WithArguments([.. args, "--no-color"])
-            .WithEnvironmentVariables(env)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(timeout.Token);
-        return new Pm2Result(result.ExitCode, result.StandardOutput, result.StandardError);
+        var result = await Programs.RunAsync(Executable, [.. args, "--no-color"], environment: env, timeout: CommandTimeout,
+            cancellationToken: cancellationToken);
+        return new Pm2Result(result.ExitCode, result.Output, result.Errors);
     }
 
     public async Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default)

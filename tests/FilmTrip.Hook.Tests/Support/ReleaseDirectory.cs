@@ -1,4 +1,3 @@
-using CliWrap;
 
 namespace FilmTrip.Hook.Tests.Support;
 
@@ -32,11 +31,14 @@ public sealed class ReleaseDirectory : IDisposable
         var temp = Current + ".next";
         File.Delete(temp);
         File.CreateSymbolicLink(temp, Path.Combine("releases", id));
-        await CliWrap.Cli.Wrap("mv").WithArguments(["-T", temp, Current]).ExecuteAsync();
+        Assert.Equal(0, (await Programs.RunAsync("mv", ["-T", temp, Current])).ExitCode);
     }
 
-    public static Task RunNodeAsync(string workingDirectory, params string[] args) =>
-        CliWrap.Cli.Wrap("node").WithArguments(args).WithWorkingDirectory(workingDirectory).ExecuteAsync();
+    public static async Task RunNodeAsync(string workingDirectory, params string[] args)
+    {
+        var result = await Programs.RunAsync("node", args, workingDirectory);
+        Assert.True(result.ExitCode == 0, $"node {string.Join(' ', args)}: {result.All}");
+    }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FilmTrip.Hook.Tests.Support;
 
 namespace FilmTrip.Hook.Tests.Systemd;
@@ -24,17 +23,9 @@ public sealed class UnitLimitsTests
 {
     private static async Task<(int ExitCode, string Output)> UnderUnitLimitsAsync(string user, string script)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "unit-limits.sh"), ["/bin/bash", "-c", script])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["UNIT_LIMITS_USER"] = user;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
-        return (process.ExitCode, await output + await errors);
+        var result = await Programs.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "unit-limits.sh"), ["/bin/bash", "-c", script],
+            environment: new Dictionary<string, string?> { ["UNIT_LIMITS_USER"] = user }, timeout: TimeSpan.FromSeconds(60));
+        return (result.ExitCode, result.All);
     }
 
     [UnitLimitsFact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FilmTrip.Hook.Tests.Support;
@@ -23,13 +22,7 @@ public sealed partial class UnitSecurityTests
     [SystemdAnalyzeFact]
     public async Task The_unit_rates_3_0_or_lower_in_systemd_analyze_security()
     {
-        var start = new ProcessStartInfo("systemd-analyze", ["security", "--offline=true", "--no-pager", Unit])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = (await Programs.RunAsync("systemd-analyze", ["security", "--offline=true", "--no-pager", Unit])).All;
 
         var match = Exposure().Match(output);
         Assert.True(match.Success, $"no overall exposure in:\n{output}");
