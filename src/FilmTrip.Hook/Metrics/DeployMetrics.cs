@@ -21,7 +21,8 @@ internal sealed class DeployMetrics(HookMetrics metrics, HistoryStore history) :
             if (!step.Succeeded && IsHealthGate(step.Name))
                 metrics.HealthGateFailures.WithLabels(deploy.Service).Inc();
         }
-        if (deploy.State == DeployState.RolledBack)
+        // Went back by itself: a deploy whose health gate failed after the switch, or the post-switch watch's rollback.
+        if (deploy.State == DeployState.RolledBack || deploy is { Trigger: DeployTrigger.Watch, State: DeployState.Succeeded })
             metrics.AutomaticRollbacks.WithLabels(deploy.Service).Inc();
     }
 

@@ -52,9 +52,9 @@ public sealed class HookMetrics
     {
         foreach (var service in services)
         {
-            foreach (var trigger in Enum.GetValues<DeployTrigger>().Select(HistoryStore.TriggerName))
-                foreach (var state in Enum.GetValues<DeployState>().Where(s => s is not (DeployState.Queued or DeployState.Running)))
-                    Deploys.WithLabels(service, trigger, HistoryStore.StateName(state));
+            foreach (var trigger in SnakeCase.Names<DeployTrigger>())
+                foreach (var state in Enum.GetValues<DeployState>().Where(s => s is not (DeployState.Queued or DeployState.Running or DeployState.AwaitingApproval)))
+                    Deploys.WithLabels(service, trigger, SnakeCase.Name(state));
             HealthGateFailures.WithLabels(service);
             AutomaticRollbacks.WithLabels(service);
         }
