@@ -19,29 +19,18 @@ public sealed class WatchTests : IAsyncLifetime
     [Fact]
     public async Task A_release_failing_30_percent_of_requests_is_rolled_back_by_the_watch_to_the_warm_color()
     {
-        var v1 = await _world.DeployVersionAsync("1");
-        DeployAssert.State("succeeded", v1);
-        await _world.WatchAsync("00:02:00");
-        await using var load = await _world.StartLoadServingAsync("1");
-
-        _world.Backend.Repo.Write("backend/FAIL_SOME", "yes");
-        var bad = await _world.DeployVersionAsync("2");
-        DeployAssert.State("succeeded", bad); // /health and Verify pass: only real traffic shows it
-        var rollback = await _world.WatchRollbackAsync();
-        var servedAfter = await _world.ServedThroughNginxAsync();
-        var badNote = await _world.NoteAsync(bad);
-        var status = await _world.Backend.StatusAsync();
-        await load.StopAsync();
+        var run = await _world.RollBackABadReleaseAsync();
+        var rollback = run.Rollback;
 
         DeployAssert.State("succeeded", rollback);
-        Assert.Equal(BackendWorld.CommitOf(v1), BackendWorld.CommitOf(rollback));
-        Assert.Equal("1", servedAfter);
+        Assert.Equal(BackendWorld.CommitOf(run.First), BackendWorld.CommitOf(rollback));
+        Assert.Equal("1", run.ServedAfter);
         Assert.Matches(@"^the watch of deploy \S+ tripped: 5xx \d+(\.\d)?% of \d+ requests in \d+ s", rollback["deploy"]!["note"]!.GetValue<string>());
-        Assert.StartsWith($"rolled back by the watch (deploy {WatchWorld.IdOf(rollback)}): 5xx ", badNote);
+        Assert.StartsWith($"rolled back by the watch (deploy {WatchWorld.IdOf(rollback)}): 5xx ", run.BadNote);
         Assert.Contains(rollback["logTail"]!.AsArray(), l => l!.GetValue<string>().Contains("(warm): switching traffic only", StringComparison.Ordinal));
-        Assert.Equal("watch", status["lastDeploy"]!["trigger"]!.GetValue<string>());
-        Assert.Null(status["watch"]); // a rollback is never watched
-        Assert.True(load.Bodies.ContainsKey("2"), "the bad release served some requests before it was rolled back");
+        Assert.Equal("watch", run.Status["lastDeploy"]!["trigger"]!.GetValue<string>());
+        Assert.Null(run.Status["watch"]); // a rollback is never watched
+        Assert.True(run.Bodies.ContainsKey("2"), "the bad release served some requests before it was rolled back");
     }
 
     [Fact]

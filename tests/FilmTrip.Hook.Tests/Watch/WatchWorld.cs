@@ -52,6 +52,29 @@ internal static class WatchWorld
 
     public static string IdOf(JsonNode deploy) => deploy["deploy"]!["id"]!.GetValue<string>();
 
+    /// <summary>
+    /// Version 1 deployed and watched, load through nginx serving it, then a version 2 that passes /health and Verify
+    /// but answers 500 to 3 of 10 requests; waits for the watch's rollback and reads, while the load still runs, what
+    /// nginx serves, the bad deploy's note and the service's status.
+    /// </summary>
+    public static async Task<BadReleaseRun> RollBackABadReleaseAsync(this BlueGreenWorld world)
+    {
+        var first = await world.DeployVersionAsync("1");
+        DeployAssert.State("succeeded", first);
+        await world.WatchAsync("00:02:00");
+        await using var load = await world.StartLoadServingAsync("1");
+
+        world.Backend.Repo.Write("backend/FAIL_SOME", "yes");
+        var bad = await world.DeployVersionAsync("2");
+        DeployAssert.State("succeeded", bad); // /health and Verify pass: only real traffic shows it
+        var rollback = await world.WatchRollbackAsync();
+        var servedAfter = await world.ServedThroughNginxAsync();
+        var badNote = await world.NoteAsync(bad);
+        var status = await world.Backend.StatusAsync();
+        await load.StopAsync();
+        return new BadReleaseRun(first, rollback, servedAfter, badNote, status, new Dictionary<string, long>(load.Bodies));
+    }
+
     /// <summary>logrotate's default: rename the log, then tell nginx to reopen its logs (USR1), as its postrotate does.</summary>
     public static async Task RotateByRenameAsync(this BlueGreenWorld world)
     {
@@ -68,3 +91,6 @@ internal static class WatchWorld
         using var truncate = new FileStream(world.AccessLog(), FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
     }
 }
+
+/// <summary>What <see cref="WatchWorld.RollBackABadReleaseAsync"/> saw: the first deploy, the watch's rollback, what nginx served after it, the bad deploy's note, the status, and the answers the load got by body.</summary>
+internal sealed record BadReleaseRun(JsonNode First, JsonNode Rollback, string ServedAfter, string BadNote, JsonNode Status, IReadOnlyDictionary<string, long> Bodies);
