@@ -55,7 +55,7 @@ internal static class HostChecks
         var environment = new Dictionary<string, string>(ChildEnvironment.Of(service), StringComparer.Ordinal);
         var home = Pm2Client.HomeOf(pm2, environment);
 
-        if (Executable(pm2.Executable, environment["PATH"]) is null)
+        if (ChildEnvironment.Which(pm2.Executable, environment) is null)
             return $"{key}:Executable: '{pm2.Executable}' is not an executable file (nor on PATH={environment["PATH"]})";
         // Any pm2 command, even --version, spawns a pm2 daemon when none runs: look before running it.
         if (!Pm2Client.IsDaemonRunning(home))
@@ -70,12 +70,5 @@ internal static class HostChecks
             ? null
             : $"{key}:Executable: '{pm2.Executable} --version' with PM2_HOME={home} " +
               (result.TimedOut ? $"did not answer within {Pm2Timeout.TotalSeconds:0} s" : $"exited with {result.ExitCode}: {lines.LastOrDefault()}");
-    }
-
-    private static string? Executable(string name, string path)
-    {
-        var candidates = name.Contains('/') ? [name] : path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, name));
-        return candidates.FirstOrDefault(c => File.Exists(c)
-            && (File.GetUnixFileMode(c) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
     }
 }

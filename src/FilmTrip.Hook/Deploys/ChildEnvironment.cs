@@ -20,4 +20,16 @@ internal static class ChildEnvironment
         foreach (var (key, value) in service.Environment) environment[key] = value;
         return environment;
     }
+
+    /// <summary>
+    /// An executable file as a child with this environment finds it: <paramref name="name"/> itself when it has a
+    /// slash, else the first match on <paramref name="environment"/>'s PATH; null when there is none.
+    /// </summary>
+    public static string? Which(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var path = environment.GetValueOrDefault("PATH") ?? "";
+        var candidates = name.Contains('/') ? [name] : path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, name));
+        return candidates.FirstOrDefault(c => File.Exists(c)
+            && (File.GetUnixFileMode(c) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+    }
 }

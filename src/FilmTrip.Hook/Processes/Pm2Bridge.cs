@@ -26,7 +26,7 @@ public sealed class Pm2Bridge : IDisposable
     /// <summary>The JSON list pm2 would print for <c>jlist</c>, or null when the bridge cannot answer (use the CLI).</summary>
     public async Task<string?> TryListAsync(Pm2Context context, int daemonPid, CancellationToken cancellationToken)
     {
-        if (PackageOf(context.Executable, context.Environment) is not { } package || Which("node", context.Environment) is not { } node)
+        if (PackageOf(context.Executable, context.Environment) is not { } package || Deploys.ChildEnvironment.Which("node", context.Environment) is not { } node)
             return null;
         var connection = _connections.AddOrUpdate(context.Home,
             _ => new Connection(node, package, context.Home, daemonPid),
@@ -52,20 +52,13 @@ public sealed class Pm2Bridge : IDisposable
     /// <summary>pm2's package directory when <paramref name="executable"/> is a real pm2 install, else null.</summary>
     internal static string? PackageOf(string executable, IReadOnlyDictionary<string, string> environment)
     {
-        if (Which(executable, environment) is not { } path) return null;
+        if (Deploys.ChildEnvironment.Which(executable, environment) is not { } path) return null;
         var real = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
         var bin = Path.GetDirectoryName(real);
         var package = Path.GetDirectoryName(bin);
         return Path.GetFileName(bin) == "bin" && package is not null
             && File.Exists(Path.Combine(package, "modules", "pm2-axon-rpc", "index.js")) ? package : null;
     }
-
-    /// <summary>An executable as the child environment's PATH finds it (or the path itself when it has a slash).</summary>
-    private static string? Which(string executable, IReadOnlyDictionary<string, string> environment) =>
-        executable.Contains('/')
-            ? (File.Exists(executable) ? Path.GetFullPath(executable) : null)
-            : (environment.GetValueOrDefault("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Select(directory => Path.Combine(directory, executable)).FirstOrDefault(File.Exists);
 
     private sealed class Connection : IDisposable
     {
