@@ -18,20 +18,12 @@ public static partial class StatusEndpoints
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        var reads = app.MapGroup("").AddEndpointFilter(RequireTokenForStatus);
+        var reads = app.MapGroup("").AddEndpointFilter(ApiToken.ReadFilter);
         reads.MapGet("/status", GetAll);
         reads.MapGet("/status/{service}", GetOne);
         reads.MapGet("/deploys", ListDeploys);
         reads.MapGet("/deploys/{id}", GetDeploy);
         return app;
-    }
-
-    private static async ValueTask<object?> RequireTokenForStatus(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<HookOptions>>().Value;
-        if (options.RequireTokenForStatus && !ApiToken.IsAuthorized(context.HttpContext.Request.Headers.Authorization, options.ApiToken))
-            return ApiToken.Unauthorized();
-        return await next(context);
     }
 
     internal static Ok<StatusResponse> GetAll(StatusReader status) => TypedResults.Ok(status.All());
