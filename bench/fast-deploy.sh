@@ -14,7 +14,7 @@
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}; DEADLINE_S=${DEADLINE_S:-1500}; KEEP=${KEEP:-0}
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-. "$repo/scripts/lib.sh" # pm2_path (FILMTRIP_PM2), free_port, new_secret, stop_pid, start_daemon
+. "$repo/scripts/lib.sh" # pm2_path (FILMTRIP_PM2), free_port, write_hook_config, stop_pid, start_daemon
 pm2="$(pm2_path)"
 work="$(mktemp -d /tmp/filmtrip-fast.XXXXXX)"
 export PM2_HOME="$work/pm2"
@@ -56,15 +56,7 @@ cp -r "$repo/samples/filmtrip-express/." "$work/clone/"
 rm -rf "$work/clone/backend/node_modules" "$work/clone/frontend/node_modules" "$work/clone/frontend/dist" "$work/clone/backend/MIGRATED"
 echo "NODE_ENV=production" > "$work/srv/backend/shared/.env"
 backend_port="$(free_port)"
-secret="$(new_secret)"; token="$(new_secret)"
-(umask 077; printf '%s' "$secret" > "$work/webhook-secret"; printf '%s' "$token" > "$work/api-token")
-cat > "$work/hook.json" <<JSON
-{
-  "Hook": {
-    "DataDirectory": "$work/data",
-    "WebhookSecretFile": "$work/webhook-secret",
-    "ApiTokenFile": "$work/api-token",
-    "Services": {
+write_hook_config "$work" "$(cat <<JSON
       "backend": {
         "Repository": "$work/filmtrip.git", "GitHubRepository": "acme/filmtrip",
         "Subdirectory": "backend", "Paths": [ "backend/**" ], "Root": "$work/srv/backend",
@@ -88,10 +80,8 @@ cat > "$work/hook.json" <<JSON
         ],
         "KeepReleases": 3
       }
-    }
-  }
-}
 JSON
+)"
 
 echo "fast-deploy: pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1" >&2
 "$pm2" ping --no-color >/dev/null

@@ -37,7 +37,6 @@ WORK=$(mktemp -d /tmp/filmtrip-bench.XXXXXX)
 chmod 755 "$WORK" # nginx's workers (nobody, when started as root) read the frontend under it
 export PM2_HOME=$WORK/pm2
 NGINX_PID=""; DRIVE_PID=""
-. "$HERE/lib/stop-pid.sh"
 cleanup() {
   local code=$?
   trap - EXIT INT TERM

@@ -18,12 +18,32 @@ nginx_path() {
   else command -v nginx || echo nginx; fi
 }
 
-# A port free a moment ago, for what the script configures itself (pm2 apps, nginx). Not for the daemon: it binds
-# port 0 and says which port it got (start_daemon).
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# A free port below the ephemeral range, for what the script configures itself (pm2 apps, nginx; see free-port.js).
+# Not for the daemon: it binds port 0 and says which port it got (start_daemon).
+free_port() { node "$(dirname "${BASH_SOURCE[0]}")/free-port.js"; }
 
 # 64 hex digits from the system's random source (a webhook secret, an API token).
 new_secret() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+
+# write_hook_config DIR SERVICES: a new webhook secret and API token (set as $secret and $token, written to
+# DIR/webhook-secret and DIR/api-token, mode 600) and DIR/hook.json naming them, with DIR/data as the data directory
+# and SERVICES (the members of "Services", as JSON text) as its services.
+write_hook_config() {
+  secret="$(new_secret)"; token="$(new_secret)"
+  (umask 077; printf '%s' "$secret" > "$1/webhook-secret"; printf '%s' "$token" > "$1/api-token")
+  cat > "$1/hook.json" <<JSON
+{
+  "Hook": {
+    "DataDirectory": "$1/data",
+    "WebhookSecretFile": "$1/webhook-secret",
+    "ApiTokenFile": "$1/api-token",
+    "Services": {
+$2
+    }
+  }
+}
+JSON
+}
 
 wait_http() { # url deadline_s
   local end=$((SECONDS + $2))

@@ -67,8 +67,6 @@ commit() {
   git -C "$sandbox/work/filmtrip" push -q --force "$sandbox/filmtrip.git" HEAD:refs/heads/main
   git -C "$sandbox/work/filmtrip" rev-parse HEAD
 }
-secret="$(new_secret)"; token="$(new_secret)"
-(umask 077; printf '%s' "$secret" > "$sandbox/webhook-secret"; printf '%s' "$token" > "$sandbox/api-token")
 echo "NODE_ENV=production" > "$sandbox/srv/backend/shared/.env"
 backend_port="$(free_port)"
 strategy_json=""
@@ -105,13 +103,7 @@ NGINX
         \"NginxReload\": [ \"$nginx\", \"-p\", \"$sandbox/nginx\", \"-c\", \"$sandbox/nginx/nginx.conf\", \"-s\", \"reload\" ],
         \"Drain\": \"00:00:05\", \"KeepWarm\": \"00:10:00\" },"
 fi
-cat > "$sandbox/hook.json" <<JSON
-{
-  "Hook": {
-    "DataDirectory": "$sandbox/data",
-    "WebhookSecretFile": "$sandbox/webhook-secret",
-    "ApiTokenFile": "$sandbox/api-token",
-    "Services": {
+write_hook_config "$sandbox" "$(cat <<JSON
       "filmtrip-backend": {
         "Repository": "$sandbox/filmtrip.git", "GitHubRepository": "acme/filmtrip",
         "Subdirectory": "backend", "Paths": [ "backend/**" ], "Root": "$sandbox/srv/backend",
@@ -130,10 +122,8 @@ cat > "$sandbox/hook.json" <<JSON
         "Build": [ [ "npm", "ci", "--no-audit", "--no-fund" ], [ "npm", "run", "build" ] ],
         "KeepReleases": 5
       }
-    }
-  }
-}
 JSON
+)"
 echo "config: $sandbox/hook.json (secret and token generated into $sandbox, mode 600)"
 
 say "Starting pm2 (PM2_HOME=$PM2_HOME) and the daemon on 127.0.0.1"

@@ -6,7 +6,7 @@ const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
+const { freePort } = require('../../scripts/free-port');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,13 +36,6 @@ function request(method, url, body, headers = {}) {
   });
 }
 
-/**
- * A port free a moment ago, for what a bench configures itself (pm2 apps, nginx). Not for the daemon: startDaemon
- * lets it bind port 0 and reads back the port it got.
- */
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
 
 /**
  * Starts the daemon on 127.0.0.1 port 0 (its pid goes to pidFile for the shell's trap), reads the port it bound from

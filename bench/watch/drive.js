@@ -52,11 +52,11 @@ async function main() {
   fs.writeFileSync(path.join(WORK, 'api-token'), TOKEN, { mode: 0o600 });
   fs.writeFileSync(path.join(WORK, 'hook.json'), JSON.stringify({ Hook: { DataDirectory: path.join(WORK, 'data'),
     WebhookSecretFile: path.join(WORK, 'webhook-secret'), ApiTokenFile: path.join(WORK, 'api-token'), Services: services } }, null, 2));
-  const url = `http://127.0.0.1:${await topology.freePort()}`;
-  daemon = await startDaemon({ dll: E.BENCH_DAEMON_DLL, configPath: path.join(WORK, 'hook.json'), url,
+  // Port 0: the daemon says which port it bound (startDaemon reads it back).
+  daemon = await startDaemon({ dll: E.BENCH_DAEMON_DLL, configPath: path.join(WORK, 'hook.json'),
     logPath: path.join(WORK, 'daemon.log'), pidPath: path.join(WORK, 'daemon.pid') });
 
-  const hook = hookClient({ url, secret: SECRET, token: TOKEN, payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
+  const hook = hookClient({ url: daemon.url, secret: SECRET, token: TOKEN, payloadPath: path.join(ROOT, 'samples/github-payloads/push/with-new-branch.payload.json') });
   loads = loadRunner({ root: ROOT, clients: settings.clients, rampMs: 1000, settleMs: 1000 });
   const ctx = { hook, loads, repo, all, log, work: WORK, daemon, settings, counters: {} };
 

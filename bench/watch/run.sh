@@ -11,9 +11,10 @@
 #   CLIENTS=16 ROUNDS=10 WATCH_FOR=00:00:20 GROW_MIB=1024 DEADLINE_S=2400 KEEP=1 bench/watch/run.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../.." && pwd)
+. "$REPO/scripts/lib.sh" # pm2_path, nginx_path (FILMTRIP_PM2, FILMTRIP_NGINX), stop_pid
 "$REPO/scripts/install-tools.sh"
-PM2=${FILMTRIP_PM2:-$REPO/.tools/node_modules/.bin/pm2}
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+PM2=$(pm2_path)
+NGINX=$(nginx_path)
 echo "watch bench: building the daemon (Release)" >&2
 dotnet build "$REPO/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
 
@@ -21,7 +22,6 @@ WORK=$(mktemp -d /tmp/filmtrip-watch-bench.XXXXXX)
 chmod 755 "$WORK"
 export PM2_HOME=$WORK/pm2
 DRIVE_PID=""
-. "$REPO/bench/lib/stop-pid.sh"
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
