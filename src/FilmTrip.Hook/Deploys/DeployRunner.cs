@@ -86,7 +86,8 @@ internal sealed partial class DeployRunner(
             else
                 run.Log.Write($"release {kept!.Id} is still on disk: switching to it without fetching or building");
 
-            var result = await strategies.For(plan.Service).GoLiveAsync(run, deploy, deploy.Release.Id, goingBack: false, cancellationToken);
+            var reason = run.Record.Trigger == DeployTrigger.Watch && !deploy.Release.Created ? GoLiveReason.WatchRollback : GoLiveReason.Deploy;
+            var result = await strategies.For(plan.Service).GoLiveAsync(run, deploy, deploy.Release.Id, reason, cancellationToken);
             if (result.Outcome == GoLiveOutcome.Live)
             {
                 await run.StepAsync("prune", () => Prune(run, deploy));

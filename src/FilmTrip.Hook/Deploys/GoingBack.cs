@@ -34,7 +34,7 @@ internal sealed class GoingBack(ReleaseStrategies strategies)
 
         try
         {
-            var back = await strategy.GoLiveAsync(run, deploy, previous, goingBack: true, cancellationToken);
+            var back = await strategy.GoLiveAsync(run, deploy, previous, GoLiveReason.GoingBack, cancellationToken);
             if (back.Outcome == GoLiveOutcome.TrafficNotMoved)
                 return (DeployState.Failed, $"{reason}; going back to {previous} failed: {back.Reason}");
             DeleteCreated(plan, deploy.Release);

@@ -20,5 +20,11 @@ public sealed class ReloadWatchTests : IAsyncLifetime
         Assert.Equal(BackendWorld.CommitOf(run.First), BackendWorld.CommitOf(run.Rollback));
         Assert.Equal("1", run.ServedAfter);
         Assert.StartsWith($"rolled back by the watch (deploy {WatchWorld.IdOf(run.Rollback)}): 5xx ", run.BadNote);
+        // The release it goes back to served until the switch: no preflight, only the reload and the health gate.
+        var steps = run.Rollback["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("preflight", steps);
+        Assert.Contains("reload", steps);
+        Assert.Contains("health", steps);
+        Assert.Contains(run.Rollback["logTail"]!.AsArray(), l => l!.GetValue<string>().Contains("no preflight: releases/", StringComparison.Ordinal));
     }
 }

@@ -14,9 +14,9 @@ namespace FilmTrip.Hook.Deploys.GoLive;
 internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxUpstream nginx, WarmColors warm,
     ICommandRunner commands, HistoryStore history, TimeProvider time) : IReleaseStrategy
 {
-    public async Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, bool goingBack, CancellationToken cancellationToken)
+    public async Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, GoLiveReason reason, CancellationToken cancellationToken)
     {
-        var prefix = goingBack ? "rollback: " : "";
+        var prefix = reason == GoLiveReason.GoingBack ? "rollback: " : "";
         var plan = deploy.Plan;
         var colors = Colors.Of(plan, history.Colors(plan.Name));
         var live = colors.Live();
@@ -39,7 +39,7 @@ internal sealed class BlueGreenStrategy(Pm2Client pm2, HealthGate health, NginxU
             target = colors.Idle(live);
             if (await StartAsync(run, plan, target, release, prefix, cancellationToken) is { } unhealthy)
                 return GoLiveResult.Unhealthy(unhealthy);
-            if (!goingBack)
+            if (reason == GoLiveReason.Deploy)
                 foreach (var step in plan.Service.Verify)
                     await run.StepAsync($"verify: {string.Join(' ', step)}", () => VerifyAsync(run, plan, target, release, step, cancellationToken));
         }

@@ -4,6 +4,23 @@ namespace FilmTrip.Hook.Deploys.GoLive;
 
 internal enum GoLiveOutcome { Live, Unhealthy, TrafficNotMoved }
 
+/// <summary>Why a release goes live, which decides what is checked before live traffic reaches it.</summary>
+internal enum GoLiveReason
+{
+    /// <summary>A push, a manual deploy or an operator's rollback: the preflight (Reload) and Verify (BlueGreen) run first.</summary>
+    Deploy,
+
+    /// <summary>
+    /// The watch's rollback (issue #15) to the release that served until the watched deploy switched away from it
+    /// seconds or minutes ago: no preflight and no Verify, because every second of it is served by a failing release.
+    /// The health gate after the switch still runs.
+    /// </summary>
+    WatchRollback,
+
+    /// <summary>Going back inside a deploy that failed after its switch (steps named "rollback: …"): no preflight, no Verify.</summary>
+    GoingBack,
+}
+
 /// <summary>
 /// How going live ended: live and healthy; unhealthy (<see cref="GoLiveContext.Traffic"/> says whether traffic may have
 /// reached it); or traffic provably never moved (nginx refused the change, so the live release serves as before).
@@ -29,9 +46,9 @@ internal interface IReleaseStrategy
     /// Makes <paramref name="release"/> live and says how that ended. Calls <see cref="TrafficMark.BeforeSwitch"/> right
     /// before live traffic may reach the release: a failure before that point leaves the live release exactly as it was
     /// (whatever this started is stopped again).
-    /// <paramref name="goingBack"/>: the release was live before and is being restored, so no preflight or Verify.
+    /// <paramref name="reason"/> decides the checks before the switch (<see cref="GoLiveReason"/>).
     /// </summary>
-    Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, bool goingBack, CancellationToken cancellationToken);
+    Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, GoLiveReason reason, CancellationToken cancellationToken);
 
     /// <summary>Nothing was live before this deploy and its release failed: stop what it started, so nothing serves.</summary>
     Task TakeDownAsync(DeployRun run, DeployPlan plan, CancellationToken cancellationToken);

@@ -14,12 +14,17 @@ namespace FilmTrip.Hook.Deploys.GoLive;
 /// </summary>
 internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleaseStrategy
 {
-    public async Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, bool goingBack, CancellationToken cancellationToken)
+    public async Task<GoLiveResult> GoLiveAsync(DeployRun run, GoLiveContext deploy, string release, GoLiveReason reason, CancellationToken cancellationToken)
     {
-        var prefix = goingBack ? "rollback: " : "";
+        var prefix = reason == GoLiveReason.GoingBack ? "rollback: " : "";
         var plan = deploy.Plan;
-        if (plan.Pm2 is { } live && !goingBack && plan.PreviousRelease is not null)
-            await run.StepAsync("preflight", () => PreflightAsync(run, plan, live, release, cancellationToken));
+        if (plan.Pm2 is { } live && plan.PreviousRelease is not null)
+        {
+            if (reason == GoLiveReason.Deploy)
+                await run.StepAsync("preflight", () => PreflightAsync(run, plan, live, release, cancellationToken));
+            else if (reason == GoLiveReason.WatchRollback)
+                run.Log.Write($"no preflight: releases/{release} served until the watched deploy switched away from it");
+        }
 
         await run.StepAsync(prefix + "switch", () =>
         {
