@@ -34,7 +34,7 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var window = new Window(this, time, health, app, stableFor, fresh);
-        string? lastProblem = "not checked yet";
+        string? lastProblem = null;
         try
         {
             for (var poll = await window.PollAsync(linked.Token); !poll.Healthy; poll = await window.PollAsync(linked.Token))
@@ -47,7 +47,7 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return $"unhealthy after {timeout.TotalSeconds:0.#}s: {lastProblem}";
+            return $"unhealthy after {timeout.TotalSeconds:0.#}s: {lastProblem ?? $"no answer yet from {window.Waiting}"}";
         }
         log(stableFor > TimeSpan.Zero
             ? $"healthy: {Describe(health, app)} answered and stayed up for {stableFor.TotalSeconds:0.#}s"
@@ -61,12 +61,17 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         private IReadOnlyList<Pm2Instance>? _opened;
         private DateTimeOffset _openedAt;
 
+        /// <summary>What the first poll is waiting for, for a deadline that passes before any poll has ended.</summary>
+        public string Waiting { get; private set; } = "";
+
         public async Task<Poll> PollAsync(CancellationToken cancellationToken)
         {
             if (_opened is not { } opened)
             {
+                Waiting = app is null ? "" : $"pm2 (the list of '{app.App}')";
                 var start = await gate.InstancesAsync(app, fresh, cancellationToken);
                 if (start.Problem is not null) return new Poll(false, start.Problem, start.Terminal);
+                Waiting = health?.Url ?? "";
                 if (await gate.ProbeAsync(health, cancellationToken) is { } down) return new Poll(false, down);
                 (_opened, _openedAt) = (opened = start.Instances, time.GetUtcNow());
             }
@@ -76,7 +81,9 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
                 return new Poll(false, down);
             }
 
-            if (time.GetUtcNow() - _openedAt < stableFor) return new Poll(false);
+            var stable = time.GetUtcNow() - _openedAt;
+            if (stable < stableFor)
+                return new Poll(false, $"up for {stable.TotalSeconds:0.#}s of the {stableFor.TotalSeconds:0.#}s it must stay up (StableFor)");
             if (app is null) return new Poll(true);
             var end = await gate.InstancesAsync(app, fresh, cancellationToken);
             if (end.Problem is null && SameProcesses(opened, end.Instances)) return new Poll(true);

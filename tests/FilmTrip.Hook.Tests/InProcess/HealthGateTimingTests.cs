@@ -86,15 +86,44 @@ public sealed class HealthGateTimingTests : IDisposable
         Assert.True(took < TimeSpan.FromSeconds(1), $"took {took} of fake time");
     }
 
-    /// <summary>Every client answers with the given status, without a socket.</summary>
-    private sealed class Answering(Func<HttpStatusCode> status) : IHttpClientFactory
+    [Fact]
+    public async Task A_deadline_that_passes_before_any_answer_names_what_was_awaited()
     {
-        public HttpClient CreateClient(string name) => new(new Handler(status));
+        _commands.Pm2Jlist = Jlist;
+        var health = new HealthCheckOptions { Url = "http://health.invalid/", Timeout = TimeSpan.FromSeconds(3) };
+        var check = new HealthGate(new Answering(() => _answer, hang: true), new Pm2Client(_commands), _time)
+            .CheckAsync(health, App, _ => { }, CancellationToken.None);
 
-        private sealed class Handler(Func<HttpStatusCode> status) : HttpMessageHandler
+        var (verdict, _) = await RunAsync(check, TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal("unhealthy after 3s: no answer yet from http://health.invalid/", verdict);
+    }
+
+    [Fact]
+    public async Task A_timeout_shorter_than_StableFor_says_how_long_the_app_stayed_up()
+    {
+        _answer = HttpStatusCode.OK;
+        _commands.Pm2Jlist = Jlist;
+        var health = new HealthCheckOptions { Url = "http://health.invalid/", Timeout = TimeSpan.FromSeconds(3), StableFor = TimeSpan.FromSeconds(5) };
+        var check = Gate().CheckAsync(health, App, _ => { }, CancellationToken.None);
+
+        var (verdict, _) = await RunAsync(check, TimeSpan.FromMilliseconds(200));
+
+        Assert.Matches(@"^unhealthy after 3s: up for \d(\.\d)?s of the 5s it must stay up \(StableFor\)$", verdict);
+    }
+
+    /// <summary>Every client answers with the given status (or never, until cancelled), without a socket.</summary>
+    private sealed class Answering(Func<HttpStatusCode> status, bool hang = false) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(new Handler(status, hang));
+
+        private sealed class Handler(Func<HttpStatusCode> status, bool hang) : HttpMessageHandler
         {
-            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-                Task.FromResult(new HttpResponseMessage(status()));
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                if (hang) await Task.Delay(Timeout.Infinite, cancellationToken);
+                return new HttpResponseMessage(status());
+            }
         }
     }
 }
