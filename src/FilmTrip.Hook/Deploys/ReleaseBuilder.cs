@@ -60,10 +60,12 @@ internal sealed class ReleaseBuilder(IGitSource git, ICommandRunner commands, Mo
     /// <summary>The directory the commit is built into: new, and emptied of what a crash may have left there.</summary>
     internal BuiltRelease NewRelease(DeployRun run, DeployPlan plan)
     {
-        var release = ReleaseLayout.NewReleaseId(time.GetUtcNow(), run.Record.Commit);
-        if (release == plan.PreviousRelease)
-            throw new DeployFailedException($"release {release} is live already; push again in a second");
-        plan.Layout.Delete(release);
+        // A second deploy of the same commit within the same second (a manual redeploy right after a push) would get
+        // the name of the live, a kept or a warm color's release: the next free second keeps names unique and in order.
+        var at = time.GetUtcNow();
+        var release = ReleaseLayout.NewReleaseId(at, run.Record.Commit);
+        while (release == plan.PreviousRelease || Directory.Exists(plan.Layout.PathOf(release)))
+            release = ReleaseLayout.NewReleaseId(at = at.AddSeconds(1), run.Record.Commit);
         return new BuiltRelease(release, Created: true);
     }
 

@@ -77,4 +77,25 @@ public sealed class QueueRuleTests : IDisposable
         Assert.Equal(3, deploy["logTail"]!.AsArray().Count(l => l!.GetValue<string>().Contains("fetch attempt failed")));
         Assert.Equal(live, new FileInfo(Path.Combine(_host.Root("web"), "current")).LinkTarget);
     }
+
+    [Fact]
+    public async Task A_redeploy_of_the_live_commit_within_the_same_second_gets_the_next_seconds_release()
+    {
+        var first = await _host.Client.WaitForDeployAsync((await _host.PushAsync(_host.InitialCommit))["web"]);
+        DeployAssert.State("succeeded", first);
+
+        // The fake clock has not moved: the same commit again would get the same release name.
+        var response = await _host.Client.ManualDeployAsync(new { service = "web", commit = _host.InitialCommit });
+        response.EnsureSuccessStatusCode();
+        var id = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["deploys"]![0]!["deployId"]!.GetValue<string>();
+        var again = await _host.Client.WaitForDeployAsync(id);
+
+        DeployAssert.State("succeeded", again);
+        var (before, after) = (first["deploy"]!["releaseId"]!.GetValue<string>(), again["deploy"]!["releaseId"]!.GetValue<string>());
+        static DateTime At(string release) => DateTime.ParseExact(release[..14], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromSeconds(1), At(after) - At(before));
+        Assert.Equal(before[14..], after[14..]);
+        Assert.Equal(after, Path.GetFileName(new FileInfo(Path.Combine(_host.Root("web"), "current")).LinkTarget));
+        Assert.True(Directory.Exists(Path.Combine(_host.Root("web"), "releases", before)), "the release before is kept for a rollback");
+    }
 }

@@ -16,19 +16,12 @@ public sealed class ManualDeployApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
-    private Task<HttpResponseMessage> PostAsync(object body, string? token = Daemon.Token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/deploys") { Content = JsonContent.Create(body) };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return _world.Daemon.Http.SendAsync(request);
-    }
-
     [Fact]
     public async Task Without_a_commit_the_branch_head_is_queued_as_a_manual_deploy()
     {
         var head = _world.Repo.Head();
 
-        var response = await PostAsync(new { service = "frontend" });
+        var response = await _world.Daemon.ManualDeployAsync(new { service = "frontend" });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var queued = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["deploys"]!.AsArray())!;
@@ -46,7 +39,7 @@ public sealed class ManualDeployApiTests : IAsyncLifetime
     [InlineData(Daemon.Token, "frontend", "0123456789abcdef", HttpStatusCode.NotFound, "not-found")]
     public async Task Refusals_are_problem_json_with_a_stable_type(string? token, string service, string? commit, HttpStatusCode status, string type)
     {
-        var response = await PostAsync(new { service, commit }, token);
+        var response = await _world.Daemon.ManualDeployAsync(new { service, commit }, token);
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -70,9 +70,14 @@ public class HookClient(HttpClient http)
             return state is "queued" or "running" ? null : deploy;
         }, timeout ?? TimeSpan.FromSeconds(120), $"deploy {deployId} to finish");
 
-    public async Task<HttpResponseMessage> RollbackAsync(object body, string? token = Token)
+    public Task<HttpResponseMessage> RollbackAsync(object body, string? token = Token) => PostJsonAsync("/rollback", body, token);
+
+    /// <summary>POST /deploys: a manual deploy (<c>{ service, commit? }</c>).</summary>
+    public Task<HttpResponseMessage> ManualDeployAsync(object body, string? token = Token) => PostJsonAsync("/deploys", body, token);
+
+    private async Task<HttpResponseMessage> PostJsonAsync(string path, object body, string? token)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/rollback") { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await Http.SendAsync(request);
     }
