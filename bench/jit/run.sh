@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The daemon's own CPU in its first minute, with and without the instrumented JIT tier (TieredPGO), side by side:
+# each round starts the daemon (no service deployed), sends 80 GET /status on new connections 100 ms apart (what
+# the CLI, the dashboard or a test polling status does), and reads the daemon's utime+stime from /proc. The build
+# turns TieredPGO off (src/FilmTrip.Hook/FilmTrip.Hook.csproj); DOTNET_TieredPGO=1 turns it back on for a round.
+#   bench/jit/run.sh [rounds]     (default 3 pairs; prints one line per round and the median ratio)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$repo/scripts/lib.sh" # new_secret, start_daemon, stop_pid
+rounds="${1:-3}"
+work="$(mktemp -d -t filmtrip-jit.XXXXXX)"
+daemon_pid=""
+trap '[ -n "$daemon_pid" ] && stop_pid "$daemon_pid" TERM 5; rm -rf "$work"' EXIT
+dotnet build "$repo/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
+dll="$repo/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll"
+token="$(new_secret)"
+mkdir -p "$work/data" "$work/srv"
+git init -q --bare "$work/repo.git"
+cat > "$work/hook.json" <<JSON
+{ "Hook": { "DataDirectory": "$work/data", "WebhookSecret": "$(new_secret)", "ApiToken": "$token",
+  "Services": { "web": { "Repository": "$work/repo.git", "GitHubRepository": "acme/web", "Root": "$work/srv" } } } }
+JSON
+
+cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+
+one() { # sets started (CPU s at /healthz) and ran (CPU s for the 80 requests)
+  start_daemon "$dll" "$work/hook.json" "$work/daemon.log" env "$@"
+  started="$(cpu "$daemon_pid")"
+  for _ in $(seq 80); do curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$daemon_url/status"; sleep 0.1; done
+  ran="$(awk -v a="$(cpu "$daemon_pid")" -v b="$started" 'BEGIN { printf "%.2f", a - b }')"
+  stop_pid "$daemon_pid" TERM 5
+  daemon_pid=""
+}
+
+ratios=()
+for round in $(seq "$rounds"); do
+  one DOTNET_TieredPGO=0; off_start=$started off_run=$ran
+  one DOTNET_TieredPGO=1; on_start=$started on_run=$ran
+  off=$(awk -v a="$off_start" -v b="$off_run" 'BEGIN { print a + b }'); on=$(awk -v a="$on_start" -v b="$on_run" 'BEGIN { print a + b }')
+  ratio=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%.2f", a / b }')
+  ratios+=("$ratio")
+  echo "round $round: TieredPGO off ${off_start}+${off_run} s, on ${on_start}+${on_run} s of CPU (start + 80 requests); off/on $ratio"
+done
+echo "median off/on: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
