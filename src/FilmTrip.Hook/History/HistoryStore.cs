@@ -10,13 +10,15 @@ namespace FilmTrip.Hook.History;
 public sealed partial class HistoryStore
 {
     private readonly string _connectionString;
+    private readonly string _path;
 
     public HistoryStore(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
+        _path = Path.Combine(dataDirectory, "history.db");
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDirectory, "history.db"),
+            DataSource = _path,
             DefaultTimeout = 30,
             Pooling = true,
         }.ToString();

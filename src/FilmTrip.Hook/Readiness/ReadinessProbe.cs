@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FilmTrip.Hook.Configuration;
 using FilmTrip.Hook.History;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FilmTrip.Hook.Readiness;
@@ -19,14 +18,8 @@ public sealed class ReadinessProbe(IOptions<HookOptions> options, HistoryStore h
     public string? Check()
     {
         if (!lifetime.ApplicationStarted.IsCancellationRequested) return "the daemon is still starting (the deploy queue is not up)";
-        try
-        {
-            history.ProbeWrite(time.GetUtcNow());
-        }
-        catch (SqliteException e)
-        {
-            return $"the history database cannot be written: {e.Message}";
-        }
+        if (history.WriteProblem(time.GetUtcNow()) is { } unwritable)
+            return $"the history database cannot be written: {unwritable}";
         foreach (var (name, service) in options.Value.Services.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             if (history.Running(name).FirstOrDefault(d => d.StartedAt < ProcessStarted) is { } left)

@@ -71,19 +71,45 @@ public sealed class ReadyzTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    [Fact]
+    public async Task Readyz_answers_503_when_the_history_database_cannot_be_written_and_200_again_once_it_can()
+    {
+        var database = Path.Combine(_world.DataDirectory, "history.db");
+        await Poll.UntilAsync(async () => (await _world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "/readyz to answer 200 first");
+        Assert.True(File.Exists(database), $"{database} exists");
+        try
+        {
+            ReadOnly(database, true);
+
+            using var response = await _world.Daemon.GetAsync("/readyz", token: null);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+            Assert.StartsWith("the history database cannot be written: ", detail);
+        }
+        finally
+        {
+            ReadOnly(database, false);
+        }
+        using var again = await _world.Daemon.GetAsync("/readyz", token: null);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
     /// <summary>
-    /// Root ignores a directory's mode, so as root the directory is made immutable (ext4, xfs, btrfs: chattr +i);
+    /// Root ignores a file's or directory's mode, so as root it is made immutable (ext4, xfs, btrfs: chattr +i);
     /// otherwise its write bits are taken away.
     /// </summary>
-    private static void ReadOnly(string directory, bool on)
+    private static void ReadOnly(string path, bool on)
     {
         if (Environment.UserName != "root")
         {
-            File.SetUnixFileMode(directory, on ? (UnixFileMode)0b101_101_101 : (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(path, on ? (UnixFileMode)0b101_101_101 : (UnixFileMode)0b111_101_101);
             return;
         }
-        using var chattr = Process.Start(new ProcessStartInfo("chattr", [on ? "+i" : "-i", directory]) { RedirectStandardError = true })!;
+        using var chattr = Process.Start(new ProcessStartInfo("chattr", [on ? "+i" : "-i", path]) { RedirectStandardError = true })!;
         chattr.WaitForExit();
-        Assert.True(chattr.ExitCode == 0, $"chattr {(on ? "+i" : "-i")} {directory}: {chattr.StandardError.ReadToEnd()}");
+        Assert.True(chattr.ExitCode == 0, $"chattr {(on ? "+i" : "-i")} {path}: {chattr.StandardError.ReadToEnd()}");
     }
 }
