@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FilmTrip.Hook.Processes;
 
 namespace FilmTrip.Hook.Deploys.GoLive;
@@ -71,7 +69,7 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
     private async Task<int?> PreflightAsync(DeployRun run, DeployPlan plan, Pm2Context app, string release, CancellationToken cancellationToken)
     {
         var probe = PreflightOf(app);
-        var port = SparePort();
+        var port = SparePorts.Next();
         string? unhealthy;
         try
         {
@@ -91,12 +89,4 @@ internal sealed class ReloadStrategy(Pm2Client pm2, HealthGate health) : IReleas
     }
 
     private static Pm2Context PreflightOf(Pm2Context app) => app with { App = app.App + "-preflight" };
-
-    /// <summary>A port nothing listens on now; the preflight app binds it a moment later (a collision fails the preflight, never a live worker).</summary>
-    private static int SparePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
