@@ -1,12 +1,14 @@
 'use strict';
 // The timing goals of issue 10, each against a BlueGreen service through its nginx:
-// - warm rollback: POST /rollback to the release the warm color runs → 20 answers in a row are that version;
+// - warm rollback: POST /rollback to the release the warm color runs → the old version is served: the time of the
+//   first of 20 answers in a row from it (each probe a new connection, 50 ms apart: the 20 confirm, their own
+//   pacing of about 1 s is not the rollback's and is reported beside it as "20th answer");
 // - code-only push of the Express sample → its new version answers through nginx;
 // - deploy overhead: webhook → new version through nginx, against bench/plain-deploy.sh doing the same steps by
 //   hand (git, npm ci, migrate, pm2 reload, curl) on a pm2 app of its own; StableFor reported beside it.
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { until } = require('../lib/hook');
+const { until, sleep } = require('../lib/hook');
 const { median, timed } = require('../lib/measure');
 
 /** Polls nginx with a new connection each time until it answers `version`; ms since t0. */
@@ -25,35 +27,49 @@ async function warmRollback(ctx, samples = 3) {
     const to = s.previous;
     const t0 = Date.now();
     const id = await ctx.hook.rollback(to.sha, name);
-    let first = null, streak = 0;
+    let first = null, streakStart = null, streak = 0;
     await until(async () => {
       const v = await ctx.served(s.nginx.apiUrl);
-      if (v === to.v) { first ??= Date.now(); streak++; } else streak = 0;
+      const answered = Date.now();
+      if (v === to.v) { first ??= answered; if (streak++ === 0) streakStart = answered; } else streak = 0;
       return streak >= 20;
     }, 60000, `${to.v} through nginx`);
     const allMs = Date.now() - t0;
     const d = await ctx.hook.waitDeploy(id);
-    out.push({ firstMs: first - t0, allMs, state: d.deploy.state, steps: d.steps.map((x) => [x.name, +x.durationSeconds.toFixed(3)]) });
+    out.push({ servedMs: streakStart - t0, firstMs: first - t0, allMs, state: d.deploy.state,
+      steps: d.steps.map((x) => [x.name, +x.durationSeconds.toFixed(3)]) });
     if (d.deploy.state === 'succeeded') [s.previous, s.live] = [s.live, to];
     await ctx.hook.idle(name);
   }
-  return { samples: out, medianAllMs: median(out.map((x) => x.allMs)), medianFirstMs: median(out.map((x) => x.firstMs)),
+  return { samples: out, medianServedMs: median(out.map((x) => x.servedMs)), medianAllMs: median(out.map((x) => x.allMs)),
+    medianFirstMs: median(out.map((x) => x.firstMs)),
     allSucceeded: out.every((x) => x.state === 'succeeded') };
 }
+
+/** "hh:mm:ss" → ms. */
+const spanMs = (span) => span.split(':').reduce((a, part) => a * 60 + Number(part), 0) * 1000;
 
 async function expressCodeOnly(ctx, rounds) {
   const name = 'express-bg';
   const s = ctx.all[name];
   const out = [];
+  // A push that comes less than Drain after the previous switch waits, by design, until the idle color it will
+  // replace has drained. Pushes minutes apart never meet that wait; rounds here are seconds apart, so each waits out
+  // the rest of Drain first (reported as waitedMs) and the row measures a push that finds the idle color drained.
+  const drainMs = spanMs(process.env.DRAIN || '00:00:05');
+  let switchedAt = null;
   for (let i = 0; i < rounds; i++) {
+    const waitedMs = switchedAt === null ? 0 : Math.max(0, switchedAt + drainMs + 100 - Date.now());
+    await sleep(waitedMs);
     // Code only: VERSION, and every other round a .js file too; the lockfile never changes, so npm ci is skipped.
     if (i % 2 === 1) ctx.repo.write(`${name}/migrate.js`, ctx.repo.read(`${name}/migrate.js`) + `// change ${i}\n`);
     const to = ctx.nextVersion(name, `code-only ${name}`);
     const t0 = Date.now();
     const id = (await ctx.hook.push(to.sha, `acme/${name}`)).deploys[name];
     const ms = await servedAt(ctx, s.nginx.apiUrl, to.v, t0);
+    switchedAt = t0 + ms;
     const d = await ctx.hook.waitDeploy(id);
-    out.push({ ms, state: d.deploy.state, steps: d.steps.map((x) => [x.name, +x.durationSeconds.toFixed(3)]) });
+    out.push({ ms, waitedMs, state: d.deploy.state, steps: d.steps.map((x) => [x.name, +x.durationSeconds.toFixed(3)]) });
     ctx.log(`express code-only round ${i + 1}: ${ms} ms, ${d.deploy.state}`);
     await ctx.hook.idle(name);
   }
@@ -72,13 +88,18 @@ async function overheadPairs(ctx, pairs) {
   execFileSync(ctx.pm2, ['start', 'index.js', '--name', 'bench-plain', '-i', '2', '--wait-ready', '--listen-timeout', '10000',
     '--kill-timeout', '5000', '--no-color'], { cwd: path.join(plain, name), env: { ...process.env, ...env }, stdio: 'ignore' });
   const out = [];
+  const drainMs = spanMs(process.env.DRAIN || '00:00:05');
+  let switchedAt = null;
   try {
     for (let i = 0; i < pairs; i++) {
       const runDaemon = async () => {
+        // As for the Express row: the rest of Drain since the previous switch is waited out before the push.
+        if (switchedAt !== null) await sleep(Math.max(0, switchedAt + drainMs + 100 - Date.now()));
         const to = ctx.nextVersion(name, `overhead ${name}`);
         const t0 = Date.now();
         const id = (await ctx.hook.push(to.sha, `acme/${name}`)).deploys[name];
         const ms = await servedAt(ctx, s.nginx.apiUrl, to.v, t0);
+        switchedAt = t0 + ms;
         const d = await ctx.hook.waitDeploy(id);
         if (d.deploy.state !== 'succeeded') throw new Error(`overhead deploy ${d.deploy.state}: ${d.deploy.error}`);
         await ctx.hook.idle(name);
@@ -106,8 +127,9 @@ function timingTable(r, add) {
   if (r.warmRollback) {
     const w = r.warmRollback;
     add(`Rollback to the warm color (BlueGreen), request → old version through nginx (median of ${w.samples.length})`,
-      `${sec(w.medianAllMs)} (first old answer ${sec(w.medianFirstMs)})${w.allSucceeded ? '' : ' (A ROLLBACK DID NOT SUCCEED)'}`,
-      '≤ 0.5 s', w.medianAllMs <= 500 && w.allSucceeded ? 'met' : 'missed');
+      `${sec(w.medianServedMs)} to the first of 20 old answers in a row (first old answer ${sec(w.medianFirstMs)}, 20th ${sec(w.medianAllMs)})`
+        + (w.allSucceeded ? '' : ' (A ROLLBACK DID NOT SUCCEED)'),
+      '≤ 0.5 s', w.medianServedMs <= 500 && w.allSucceeded ? 'met' : 'missed');
   }
   if (r.expressCodeOnly) {
     const e = r.expressCodeOnly;
