@@ -10,6 +10,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const { until, sleep } = require('../lib/hook');
 const { median, timed } = require('../lib/measure');
+const { DRAIN } = require('./topology');
 
 /** Polls nginx with a new connection each time until it answers `version`; ms since t0. */
 async function servedAt(ctx, apiUrl, version, t0) {
@@ -46,28 +47,39 @@ async function warmRollback(ctx, samples = 3) {
     allSucceeded: out.every((x) => x.state === 'succeeded') };
 }
 
-/** "hh:mm:ss" → ms. */
-const spanMs = (span) => span.split(':').reduce((a, part) => a * 60 + Number(part), 0) * 1000;
+/**
+ * A push that comes less than Drain after the previous switch waits, by design, until the idle color it will replace
+ * has drained. Pushes minutes apart never meet that wait; rows whose pushes are seconds apart call wait() before each
+ * push (it waits out the rest of Drain and returns how long) and switched(at) once the push's version is served, so
+ * they measure a push that finds the idle color drained.
+ */
+function drainSpacing() {
+  const drainMs = DRAIN.split(':').reduce((a, part) => a * 60 + Number(part), 0) * 1000;
+  let switchedAt = null;
+  return {
+    async wait() {
+      const ms = switchedAt === null ? 0 : Math.max(0, switchedAt + drainMs + 100 - Date.now());
+      await sleep(ms);
+      return ms;
+    },
+    switched(at) { switchedAt = at; },
+  };
+}
 
 async function expressCodeOnly(ctx, rounds) {
   const name = 'express-bg';
   const s = ctx.all[name];
   const out = [];
-  // A push that comes less than Drain after the previous switch waits, by design, until the idle color it will
-  // replace has drained. Pushes minutes apart never meet that wait; rounds here are seconds apart, so each waits out
-  // the rest of Drain first (reported as waitedMs) and the row measures a push that finds the idle color drained.
-  const drainMs = spanMs(process.env.DRAIN || '00:00:05');
-  let switchedAt = null;
+  const spacing = drainSpacing(); // the wait is reported as waitedMs
   for (let i = 0; i < rounds; i++) {
-    const waitedMs = switchedAt === null ? 0 : Math.max(0, switchedAt + drainMs + 100 - Date.now());
-    await sleep(waitedMs);
+    const waitedMs = await spacing.wait();
     // Code only: VERSION, and every other round a .js file too; the lockfile never changes, so npm ci is skipped.
     if (i % 2 === 1) ctx.repo.write(`${name}/migrate.js`, ctx.repo.read(`${name}/migrate.js`) + `// change ${i}\n`);
     const to = ctx.nextVersion(name, `code-only ${name}`);
     const t0 = Date.now();
     const id = (await ctx.hook.push(to.sha, `acme/${name}`)).deploys[name];
     const ms = await servedAt(ctx, s.nginx.apiUrl, to.v, t0);
-    switchedAt = t0 + ms;
+    spacing.switched(t0 + ms);
     const d = await ctx.hook.waitDeploy(id);
     out.push({ ms, waitedMs, state: d.deploy.state, steps: d.steps.map((x) => [x.name, +x.durationSeconds.toFixed(3)]) });
     ctx.log(`express code-only round ${i + 1}: ${ms} ms, ${d.deploy.state}`);
@@ -88,18 +100,16 @@ async function overheadPairs(ctx, pairs) {
   execFileSync(ctx.pm2, ['start', 'index.js', '--name', 'bench-plain', '-i', '2', '--wait-ready', '--listen-timeout', '10000',
     '--kill-timeout', '5000', '--no-color'], { cwd: path.join(plain, name), env: { ...process.env, ...env }, stdio: 'ignore' });
   const out = [];
-  const drainMs = spanMs(process.env.DRAIN || '00:00:05');
-  let switchedAt = null;
+  const spacing = drainSpacing();
   try {
     for (let i = 0; i < pairs; i++) {
       const runDaemon = async () => {
-        // As for the Express row: the rest of Drain since the previous switch is waited out before the push.
-        if (switchedAt !== null) await sleep(Math.max(0, switchedAt + drainMs + 100 - Date.now()));
+        await spacing.wait();
         const to = ctx.nextVersion(name, `overhead ${name}`);
         const t0 = Date.now();
         const id = (await ctx.hook.push(to.sha, `acme/${name}`)).deploys[name];
         const ms = await servedAt(ctx, s.nginx.apiUrl, to.v, t0);
-        switchedAt = t0 + ms;
+        spacing.switched(t0 + ms);
         const d = await ctx.hook.waitDeploy(id);
         if (d.deploy.state !== 'succeeded') throw new Error(`overhead deploy ${d.deploy.state}: ${d.deploy.error}`);
         await ctx.hook.idle(name);

@@ -8,6 +8,9 @@ const fs = require('fs');
 const path = require('path');
 const { until, freePort, stopDaemon } = require('../lib/hook');
 
+/** Every BlueGreen service's Drain (knob DRAIN): how long a color that took traffic is never stopped. */
+const DRAIN = process.env.DRAIN || '00:00:05';
+
 /** name → sample directory, pm2 app, strategy, build and Verify. `ports` and `nginx` are filled in by start(). */
 function services(stableFor) {
   const npmCi = (skip) => ({ Run: ['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund'], SkipWhenDependenciesUnchanged: skip });
@@ -102,7 +105,7 @@ function config({ work, bare, pm2Home, pm2, all }) {
     if (s.strategy === 'BlueGreen') {
       service.Strategy = 'BlueGreen';
       service.BlueGreen = { Ports: s.ports, UpstreamFile: s.nginx.upstreamFile, NginxReload: s.nginx.reload, NginxPidFile: s.nginx.pidFile,
-        Drain: process.env.DRAIN || '00:00:05', KeepWarm: '00:10:00' };
+        Drain: DRAIN, KeepWarm: '00:10:00' };
       if (s.verify) service.Verify = s.verify;
     }
     out[name] = service;
@@ -110,4 +113,4 @@ function config({ work, bare, pm2Home, pm2, all }) {
   return out;
 }
 
-module.exports = { freePort, services, seed, start, stopNginx, stopAll, config };
+module.exports = { DRAIN, freePort, services, seed, start, stopNginx, stopAll, config };
