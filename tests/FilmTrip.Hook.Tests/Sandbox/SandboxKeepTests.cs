@@ -22,8 +22,8 @@ public sealed class SandboxKeepTests
             Assert.DoesNotContain("stopped the daemon", output);
             var daemonPid = int.Parse(File.ReadAllText(Path.Combine(sandbox, "daemon.pid")).Trim());
             var pm2Pid = int.Parse(File.ReadAllText(Path.Combine(sandbox, "pm2", "pm2.pid")).Trim());
-            Assert.True(SandboxScriptTests.IsAlive(daemonPid), "the daemon keeps running");
-            Assert.True(SandboxScriptTests.IsAlive(pm2Pid), "the sandbox's pm2 keeps running");
+            Assert.True(FilmTrip.Hook.Native.IsProcessAlive(daemonPid), "the daemon keeps running");
+            Assert.True(FilmTrip.Hook.Native.IsProcessAlive(pm2Pid), "the sandbox's pm2 keeps running");
             Assert.Matches($@"^kill {daemonPid}; PM2_HOME={Regex.Escape(Path.Combine(sandbox, "pm2"))} \S+/pm2 kill$", stop);
 
             // The printed lines, run as printed: going back to the previous release, then to the tag.
@@ -43,7 +43,7 @@ public sealed class SandboxKeepTests
             var (stopExit, stopOutput) = await Bash(stop);
             stop = null;
             Assert.True(stopExit == 0, stopOutput);
-            await Poll.UntilAsync(() => !SandboxScriptTests.IsAlive(daemonPid) && !SandboxScriptTests.IsAlive(pm2Pid), TimeSpan.FromSeconds(30),
+            await Poll.UntilAsync(() => !FilmTrip.Hook.Native.IsProcessAlive(daemonPid) && !FilmTrip.Hook.Native.IsProcessAlive(pm2Pid), TimeSpan.FromSeconds(30),
                 "the stop line to end the daemon and pm2");
         }
         finally

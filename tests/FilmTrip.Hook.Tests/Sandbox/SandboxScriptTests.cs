@@ -38,19 +38,7 @@ public sealed class SandboxScriptTests
         Assert.Contains($"sandbox: {sandbox} ", output);
         Assert.False(File.Exists(Path.Combine(sandbox, "daemon.pid")), "the daemon's pid file is gone");
         var pm2Pid = Path.Combine(sandbox, "pm2", "pm2.pid");
-        Assert.False(File.Exists(pm2Pid) && IsAlive(int.Parse(File.ReadAllText(pm2Pid).Trim())), "the sandbox's pm2 is stopped");
-    }
-
-    internal static bool IsAlive(int pid)
-    {
-        try
-        {
-            return !Process.GetProcessById(pid).HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        Assert.False(File.Exists(pm2Pid) && FilmTrip.Hook.Native.IsProcessAlive(int.Parse(File.ReadAllText(pm2Pid).Trim())), "the sandbox's pm2 is stopped");
     }
 
     internal static async Task<(int ExitCode, string Output)> RunAsync(string script, string[] args, TimeSpan timeout)
