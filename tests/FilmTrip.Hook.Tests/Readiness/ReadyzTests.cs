@@ -50,51 +50,49 @@ public sealed class ReadyzTests : IAsyncLifetime
     {
         var root = _world.Root("web");
         Directory.CreateDirectory(root);
-        await Poll.UntilAsync(async () => (await _world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), "/readyz to answer 200 first");
-        try
-        {
-            ReadOnly(root, true);
 
-            using var response = await _world.Daemon.GetAsync("/readyz", token: null);
+        var detail = await NotReadyDetailWhileReadOnlyAsync(root);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-            var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
-            Assert.Contains($"service 'web': Root {root} is not writable", detail);
-        }
-        finally
-        {
-            ReadOnly(root, false);
-        }
-        using var again = await _world.Daemon.GetAsync("/readyz", token: null);
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains($"service 'web': Root {root} is not writable", detail);
     }
 
     [Fact]
     public async Task Readyz_answers_503_when_the_history_database_cannot_be_written_and_200_again_once_it_can()
     {
         var database = Path.Combine(_world.DataDirectory, "history.db");
+
+        var detail = await NotReadyDetailWhileReadOnlyAsync(database, mustExist: true);
+
+        Assert.StartsWith("the history database cannot be written: ", detail);
+    }
+
+    /// <summary>
+    /// Once /readyz answers 200, makes <paramref name="path"/> read-only, checks that /readyz answers 503
+    /// problem+json and returns its detail, then makes it writable again and checks that /readyz answers 200.
+    /// </summary>
+    private async Task<string> NotReadyDetailWhileReadOnlyAsync(string path, bool mustExist = false)
+    {
         await Poll.UntilAsync(async () => (await _world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "/readyz to answer 200 first");
-        Assert.True(File.Exists(database), $"{database} exists");
+        if (mustExist) Assert.True(File.Exists(path), $"{path} exists");
+        string detail;
         try
         {
-            ReadOnly(database, true);
+            ReadOnly(path, true);
 
             using var response = await _world.Daemon.GetAsync("/readyz", token: null);
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-            var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
-            Assert.StartsWith("the history database cannot be written: ", detail);
+            detail = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
         }
         finally
         {
-            ReadOnly(database, false);
+            ReadOnly(path, false);
         }
         using var again = await _world.Daemon.GetAsync("/readyz", token: null);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        return detail;
     }
 
     /// <summary>
