@@ -97,11 +97,14 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         if (app is null) return new Pm2Look([]);
         var instances = await pm2.ListAsync(app, cancellationToken);
         if (instances.Count == 0) return new Pm2Look(instances, $"pm2 has no app named '{app.App}'");
-        if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
-            return new Pm2Look(instances, $"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)", Terminal: true);
+        // A fresh app pm2 restarted crashed on start, even when pm2 has given up on it by the first look (a slow
+        // machine, an app that dies at once: pm2 marks it errored after its max_restarts).
         if (fresh && instances.FirstOrDefault(i => i.Restarts > 0 || i.UnstableRestarts > 0) is { } crashed)
             return new Pm2Look(instances, $"pm2 instance {crashed.PmId} of '{app.App}' crashed on start " +
-                $"(restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times)", Terminal: true);
+                $"(restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times" +
+                (crashed.Status is "errored" or "stopped" ? $", now {crashed.Status}: pm2 stopped restarting it)" : ")"), Terminal: true);
+        if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
+            return new Pm2Look(instances, $"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)", Terminal: true);
         return instances.FirstOrDefault(i => i.Status != "online") is { } down
             ? new Pm2Look(instances, $"pm2 instance {down.PmId} of '{app.App}' is {down.Status}")
             : new Pm2Look(instances);

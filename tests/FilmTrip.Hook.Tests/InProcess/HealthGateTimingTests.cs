@@ -87,6 +87,17 @@ public sealed class HealthGateTimingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fresh_app_pm2_gave_up_on_after_restarts_crashed_on_start()
+    {
+        _commands.Pm2Jlist = () => Jlist().Replace("online", "errored").Replace("\"restart_time\":0", "\"restart_time\":15");
+        var check = Gate().CheckAsync(new HealthCheckOptions { Url = "http://health.invalid/" }, App, _ => { }, CancellationToken.None, fresh: true);
+
+        var (verdict, _) = await RunAsync(check, TimeSpan.FromMilliseconds(200));
+
+        Assert.EndsWith("pm2 instance 0 of 'api' crashed on start (restarted 15 times, now errored: pm2 stopped restarting it)", verdict);
+    }
+
+    [Fact]
     public async Task A_deadline_that_passes_before_any_answer_names_what_was_awaited()
     {
         _commands.Pm2Jlist = Jlist;
