@@ -12,7 +12,7 @@ namespace FilmTrip.Hook.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly HashSet<string> Commands = [.. CliCommands.Root(new CliContext(new CliConsole(TextWriter.Null, false))).Subcommands.Select(c => c.Name)];
+    private static IReadOnlySet<string> Commands => CliCommands.Names;
 
     /// <summary>
     /// True when args name a CLI command, or hold a word that is neither a command nor an option: that is a usage
