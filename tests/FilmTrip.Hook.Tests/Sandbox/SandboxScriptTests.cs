@@ -5,8 +5,15 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Sandbox;
 
 /// <summary>README's first quick-start command, run end to end: push, deploy, status, rollback, and nothing left running.</summary>
+[Collection(Collection)]
 public sealed class SandboxScriptTests
 {
+    /// <summary>
+    /// The sandbox tests run one after the other: each runs the script's <c>dotnet build -c Release</c> of the daemon,
+    /// and two builds of one project at once compete for its obj/ and bin/ (the second finds it up to date).
+    /// </summary>
+    public const string Collection = "sandbox.sh";
+
     private static string Script => Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh");
 
     [Fact]
