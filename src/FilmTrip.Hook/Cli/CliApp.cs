@@ -12,8 +12,6 @@ namespace FilmTrip.Hook.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static IReadOnlySet<string> Commands => CliCommands.Names;
-
     /// <summary>
     /// True when args name a CLI command, or hold a word that is neither a command nor an option: that is a usage
     /// error (exit 64), never a daemon start (issue #11: "stauts" started a second daemon). The daemon starts only
@@ -31,10 +29,10 @@ public static class CliApp
     {
         for (var i = 0; i < args.Length; i++)
         {
-            if (Commands.Contains(args[i]) || args[i] is "--help" or "-h" or "-?" or "--version") return i;
+            if (CliCommands.Names.Contains(args[i]) || args[i] is "--help" or "-h" or "-?" or "--version") return i;
             if (args[i].StartsWith('-'))
             {
-                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !Commands.Contains(args[i + 1])
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !CliCommands.Names.Contains(args[i + 1])
                     && !args[i + 1].StartsWith('-')) i++;
                 continue;
             }
@@ -50,7 +48,7 @@ public static class CliApp
         var at = FirstWord(args);
         // The command first, then whatever came before and after it; a word that is no command is parsed alone, so
         // its error (with System.CommandLine's "did you mean") is not buried under the daemon's own options.
-        string[] line = Commands.Contains(args[at]) || args[at].StartsWith('-') ? [args[at], .. args[..at], .. args[(at + 1)..]] : args[at..(at + 1)];
+        string[] line = CliCommands.Names.Contains(args[at]) || args[at].StartsWith('-') ? [args[at], .. args[..at], .. args[(at + 1)..]] : args[at..(at + 1)];
         if (args[at].StartsWith("[suggest:", StringComparison.Ordinal)) line = args[at..];
         var parse = root.Parse(line);
         if (parse.Errors.Count > 0) return UsageError(parse);

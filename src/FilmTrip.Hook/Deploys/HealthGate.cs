@@ -102,13 +102,16 @@ public sealed class HealthGate(IHttpClientFactory httpClients, Pm2Client pm2, Ti
         if (fresh && instances.FirstOrDefault(i => i.Restarts > 0 || i.UnstableRestarts > 0) is { } crashed)
             return new Pm2Look(instances, $"pm2 instance {crashed.PmId} of '{app.App}' crashed on start " +
                 $"(restarted {Math.Max(crashed.Restarts, crashed.UnstableRestarts)} times" +
-                (crashed.Status is "errored" or "stopped" ? $", now {crashed.Status}: pm2 stopped restarting it)" : ")"), Terminal: true);
-        if (instances.FirstOrDefault(i => i.Status is "errored" or "stopped") is { } dead)
+                (GaveUp(crashed) ? $", now {crashed.Status}: pm2 stopped restarting it)" : ")"), Terminal: true);
+        if (instances.FirstOrDefault(GaveUp) is { } dead)
             return new Pm2Look(instances, $"pm2 instance {dead.PmId} of '{app.App}' is {dead.Status} (pm2 stopped restarting it)", Terminal: true);
         return instances.FirstOrDefault(i => i.Status != "online") is { } down
             ? new Pm2Look(instances, $"pm2 instance {down.PmId} of '{app.App}' is {down.Status}")
             : new Pm2Look(instances);
     }
+
+    /// <summary>pm2 stopped restarting the instance (it reached max_restarts, or it was stopped).</summary>
+    private static bool GaveUp(Pm2Instance instance) => instance.Status is "errored" or "stopped";
 
     /// <summary>One probe of the health URL: null when it answers 2xx within 5 s, else why not.</summary>
     public async Task<string?> ProbeAsync(HealthCheckOptions? health, CancellationToken cancellationToken)
