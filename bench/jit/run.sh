@@ -7,24 +7,20 @@
 #   bench/jit/run.sh [rounds]     (default 3 pairs; prints one line per round and the median ratio)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-. "$repo/scripts/lib.sh" # new_secret, start_daemon, stop_pid
+. "$repo/scripts/lib.sh" # write_hook_config, start_daemon, stop_pid
 rounds="${1:-3}"
 work="$(mktemp -d -t filmtrip-jit.XXXXXX)"
 daemon_pid=""
 trap '[ -n "$daemon_pid" ] && stop_pid "$daemon_pid" TERM 5; rm -rf "$work"' EXIT
 dotnet build "$repo/src/FilmTrip.Hook/FilmTrip.Hook.csproj" -c Release --nologo -v quiet -clp:NoSummary >/dev/null
 dll="$repo/src/FilmTrip.Hook/bin/Release/net10.0/filmtrip-hook.dll"
-token="$(new_secret)"
-mkdir -p "$work/data" "$work/srv"
+mkdir -p "$work/srv"
 git init -q --bare "$work/repo.git"
-cat > "$work/hook.json" <<JSON
-{ "Hook": { "DataDirectory": "$work/data", "WebhookSecret": "$(new_secret)", "ApiToken": "$token",
-  "Services": { "web": { "Repository": "$work/repo.git", "GitHubRepository": "acme/web", "Root": "$work/srv" } } } }
-JSON
+write_hook_config "$work" "\"web\": { \"Repository\": \"$work/repo.git\", \"GitHubRepository\": \"acme/web\", \"Root\": \"$work/srv\" }" # sets $token
 
 cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
-one() { # sets started (CPU s at /healthz) and ran (CPU s for the 80 requests)
+one() { # [VAR=value...]: sets started (CPU s at /healthz) and ran (CPU s for the 80 requests)
   start_daemon "$dll" "$work/hook.json" "$work/daemon.log" env "$@"
   started="$(cpu "$daemon_pid")"
   for _ in $(seq 80); do curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$daemon_url/status"; sleep 0.1; done
@@ -35,7 +31,7 @@ one() { # sets started (CPU s at /healthz) and ran (CPU s for the 80 requests)
 
 ratios=()
 for round in $(seq "$rounds"); do
-  one FILMTRIP_JIT=as-built; off_start=$started off_run=$ran
+  one; off_start=$started off_run=$ran
   one DOTNET_TieredPGO=1 DOTNET_TC_CallCountThreshold=30; on_start=$started on_run=$ran
   off=$(awk -v a="$off_start" -v b="$off_run" 'BEGIN { print a + b }'); on=$(awk -v a="$on_start" -v b="$on_run" 'BEGIN { print a + b }')
   ratio=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%.2f", a / b }')
