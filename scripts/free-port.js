@@ -1,10 +1,22 @@
 'use strict';
 // A port for what a script or bench configures itself (pm2 apps, nginx); never for the daemon, which binds port 0
-// and says which port it got. Ports come from below the kernel's ephemeral range (32768-60999): a port picked by
-// binding 0 is ephemeral, and an outgoing connection may take it as its local port before the app binds it.
+// and says which port it got. Ports come from 20000 up to the kernel's ephemeral range (ip_local_port_range, as the
+// daemon's Processes/SparePorts reads it): a port picked by binding 0 is ephemeral, and an outgoing connection may
+// take it as its local port before the app binds it.
 // Required by bench/lib/hook.js; `node scripts/free-port.js` prints one (scripts/lib.sh free_port).
+const fs = require('fs');
 const net = require('net');
-const FIRST = 20000, LAST = 32000;
+
+function ephemeralStart() {
+  try {
+    const start = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(start) && start > 1024 && start <= 65535 ? start : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const FIRST = 20000, LAST = ephemeralStart();
 let next = FIRST + Math.floor(Math.random() * (LAST - FIRST));
 
 const isFree = (port) => new Promise((resolve) => {
