@@ -17,7 +17,9 @@ public sealed class FetchStallTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // "web" fetches the world's bare repository over HTTP through the server; "admin" still reads it from disk.
-        _world = await StaticWorld.StartAsync(configure: c =>
+        // A process of its own: libgit2's network timeouts are process-wide, and daemons hosted in the test process
+        // set their own (the default FetchStallTimeout) at start.
+        _world = await StaticWorld.StartAsync(host: DaemonHost.Process, configure: c =>
         {
             var web = c["Hook"]!["Services"]!["web"]!;
             _server = new GitHttpServer(web["Repository"]!.GetValue<string>()) { Stalled = true };

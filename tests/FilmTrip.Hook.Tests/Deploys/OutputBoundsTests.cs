@@ -18,7 +18,7 @@ public sealed partial class OutputBoundsTests : IAsyncLifetime
 
     private StaticWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(configure: c =>
+    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(host: DaemonHost.Process, configure: c =>
         c["Hook"]!["Services"]!["web"]!["Build"] = new JsonArray(new JsonArray("node", "-e", OneLongLine), new JsonArray("node", "-e", ManyLines)));
 
     public async Task DisposeAsync() => await _world.DisposeAsync();

@@ -23,7 +23,7 @@ public sealed class DeploymentStatusTests : IAsyncLifetime
         var tokenFile = _temp.Combine("token");
         await File.WriteAllTextAsync(tokenFile, Token + "\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        _world = await StaticWorld.StartAsync(configure: c =>
+        _world = await StaticWorld.StartAsync(host: DaemonHost.Process, configure: c =>
         {
             c["Hook"]!["GitHub"] = new JsonObject { ["TokenFile"] = tokenFile, ["ApiUrl"] = _api.BaseUrl + "/api/v3/" };
             c["Hook"]!["Services"]!["web"]!["Build"] = new JsonArray(new JsonArray("node", "-e", "process.exit(3)"));

@@ -13,7 +13,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         // A long stable window: the kill lands while the switched release is being checked.
-        _world = await BackendWorld.StartAsync(config => config["Hook"]!["Services"]!["filmtrip-backend"]!["HealthCheck"]!["StableFor"] = "00:00:08");
+        _world = await BackendWorld.StartAsync(host: DaemonHost.Process, configure: config => config["Hook"]!["Services"]!["filmtrip-backend"]!["HealthCheck"]!["StableFor"] = "00:00:08");
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -23,7 +23,7 @@ public sealed class DeliveryFailureTests : IAsyncLifetime
         _broken = await HttpReceiver.StartAsync();
         _broken.Answer = (_, _) => (503, "");
         _broken.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _world = await StaticWorld.StartAsync(configure: c => c["Hook"]!["Notifications"] = new JsonArray(
+        _world = await StaticWorld.StartAsync(host: DaemonHost.Process, configure: c => c["Hook"]!["Notifications"] = new JsonArray(
             new JsonObject { ["Kind"] = "slack", ["Url"] = _flaky.BaseUrl + $"/services/T0/B0/{PathCredential}", ["Services"] = new JsonArray("web"), ["Events"] = new JsonArray("succeeded") },
             new JsonObject { ["Kind"] = "dingtalk", ["Url"] = _broken.BaseUrl + $"/robot/send?access_token={Credential}", ["Services"] = new JsonArray("web"), ["Events"] = new JsonArray("succeeded") }));
     }

@@ -10,7 +10,7 @@ public sealed class ReadyzTests : IAsyncLifetime
 {
     private StaticWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(host: DaemonHost.Process);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -37,8 +37,9 @@ public sealed class BackendWorld : IAsyncDisposable
     public JsonObject Config => _world.Config;
 
     /// <param name="backendPort">The backend's Port; a free one when null.</param>
-    public static Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null) =>
-        HookWorld.BuildAsync(new HookWorld("backend"), async hook =>
+    public static Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null,
+        DaemonHost host = DaemonHost.InProcess) =>
+        HookWorld.BuildAsync(new HookWorld("backend", host), async hook =>
         {
             var world = new BackendWorld(hook, sample ?? BackendSample.FilmTrip, backendPort ?? FreePort.Get());
             await world.InitializeAsync(configure);

@@ -5,30 +5,50 @@ using System.Text.Json.Nodes;
 
 namespace FilmTrip.Hook.Tests.Support;
 
+/// <summary>Where a world runs the daemon.</summary>
+public enum DaemonHost
+{
+    /// <summary>
+    /// Program.cs's whole app, unchanged, on a real Kestrel port in the test process (<see cref="InProcessDaemon"/>):
+    /// real git, build steps, pm2 and nginx, without a runtime start and JIT of its own per test (most of a spawned
+    /// daemon's CPU). For tests of what the daemon does, not of the process it is.
+    /// </summary>
+    InProcess,
+
+    /// <summary>The published program as its own process: for its pid, memory, output, exit, signals and kill -9.</summary>
+    Process,
+}
+
 /// <summary>
-/// The real daemon as a separate process on 127.0.0.1 with a config file written by the test.
-/// Stopped by its pid on dispose; <see cref="Kill"/> is kill -9.
+/// The real daemon on 127.0.0.1 with a config file written by the test: a separate process (stopped by its pid on
+/// dispose; <see cref="KillAsync"/> is kill -9), or in the test process (<see cref="DaemonHost.InProcess"/>), where
+/// what only a process has (pid, output, kill -9) throws instead of answering for something else.
 /// </summary>
 public sealed partial class Daemon : HookClient, IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly Process? _process;
+    private readonly InProcessDaemon? _host;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errors = new();
 
-    private Daemon(Process process, string configPath)
+    private Daemon(Process? process, InProcessDaemon? host, string configPath)
         : base(new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
     {
         _process = process;
+        _host = host;
         ConfigPath = configPath;
     }
 
     /// <summary>The port the daemon bound (read back from its log), 0 until it has.</summary>
     public int Port { get; private set; }
     public string ConfigPath { get; }
-    public int Pid => _process.Id;
-    public string Output { get { lock (_output) return _output.ToString(); } }
+    public int Pid => Spawned.Id;
+    public string Output { get { _ = Spawned; lock (_output) return _output.ToString(); } }
     /// <summary>Standard error alone (it is in <see cref="Output"/> too).</summary>
-    public string Errors { get { lock (_output) return _errors.ToString(); } }
+    public string Errors { get { _ = Spawned; lock (_output) return _errors.ToString(); } }
+
+    private Process Spawned => _process ?? throw new InvalidOperationException(
+        "this daemon runs in the test process (DaemonHost.InProcess): start its world with DaemonHost.Process for a pid, output or kill -9");
 
     /// <summary>A Hook section with the test secret and token, the given data directory and services.</summary>
     public static JsonObject Config(string dataDirectory, JsonObject services) => new()
@@ -49,9 +69,15 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
     /// released by the test, which another process may take in between).
     /// </summary>
     public static async Task<Daemon> StartAsync(JsonObject config, string configPath, int? port = null,
-        IDictionary<string, string>? environment = null, bool configFromEnvironment = false)
+        IDictionary<string, string>? environment = null, bool configFromEnvironment = false, DaemonHost host = DaemonHost.Process)
     {
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (host == DaemonHost.InProcess)
+        {
+            if (port is not null || environment is not null || configFromEnvironment)
+                throw new ArgumentException("a port, an environment or FILMTRIP_HOOK_CONFIG need DaemonHost.Process");
+            return await StartInProcessAsync(configPath);
+        }
         var daemon = configFromEnvironment
             ? Launch(null, port ?? 0, [],
                 new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["FILMTRIP_HOOK_CONFIG"] = configPath })
@@ -61,8 +87,8 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
             await daemon.WaitForBoundPortAsync();
             await Poll.UntilAsync(async () =>
             {
-                if (daemon._process.HasExited)
-                    throw new InvalidOperationException($"daemon exited with {daemon._process.ExitCode}:\n{daemon.Output}");
+                if (daemon.Spawned.HasExited)
+                    throw new InvalidOperationException($"daemon exited with {daemon.Spawned.ExitCode}:\n{daemon.Output}");
                 try { return (await daemon.Http.GetAsync("/healthz")).IsSuccessStatusCode; }
                 catch (HttpRequestException) { return false; }
             }, TimeSpan.FromSeconds(30), "the daemon to answer /healthz");
@@ -75,10 +101,29 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
         return daemon;
     }
 
+    private static async Task<Daemon> StartInProcessAsync(string configPath)
+    {
+        var host = new InProcessDaemon(configPath);
+        var daemon = new Daemon(null, host, configPath);
+        try
+        {
+            daemon.Port = await host.StartAsync();
+            daemon.Http.BaseAddress = new Uri($"http://127.0.0.1:{daemon.Port}");
+            using var healthz = await daemon.Http.GetAsync("/healthz");
+            healthz.EnsureSuccessStatusCode();
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+        return daemon;
+    }
+
     /// <summary>Runs the program to completion (a CLI command or a start that must fail) and returns exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToEndAsync(string[] args, IDictionary<string, string>? environment = null)
     {
-        using var process = Launch(null, null, args, environment)._process;
+        using var process = Launch(null, null, args, environment).Spawned;
         var exited = process.WaitForExitAsync();
         if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60))) != exited)
         {
@@ -92,14 +137,14 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
     /// <summary>Starts the program without waiting (a CLI command that follows a deploy): read <see cref="Output"/> while it runs.</summary>
     public static Daemon Spawn(string[] args, IDictionary<string, string>? environment = null) => Launch(null, null, args, environment);
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => Spawned.HasExited;
 
     /// <summary>Waits for a spawned program to exit and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(deadline.Token);
-        return _process.ExitCode;
+        await Spawned.WaitForExitAsync(deadline.Token);
+        return Spawned.ExitCode;
     }
 
     /// <summary>Waits for the host's "Now listening on: http://127.0.0.1:PORT" line and points <see cref="HookClient.Http"/> at it.</summary>
@@ -107,8 +152,8 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
     {
         var match = await Poll.UntilAsync(() =>
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"daemon exited with {_process.ExitCode}:\n{Output}");
+            if (Spawned.HasExited)
+                throw new InvalidOperationException($"daemon exited with {Spawned.ExitCode}:\n{Output}");
             var found = ListeningLine().Match(Output);
             return Task.FromResult(found.Success ? found : null);
         }, TimeSpan.FromSeconds(60), "the daemon to bind its port");
@@ -130,7 +175,7 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var daemon = new Daemon(process, configPath ?? "");
+        var daemon = new Daemon(process, null, configPath ?? "");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (daemon._output) daemon._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -146,14 +191,19 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
     /// <summary>kill -9: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
-        _process.Kill();
-        await _process.WaitForExitAsync();
+        Spawned.Kill();
+        await Spawned.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_process.HasExited)
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+            return;
+        }
+        if (!_process!.HasExited)
         {
             // SIGTERM first: the host shuts down gracefully; then kill -9 as a safety net.
             _ = FilmTrip.Hook.Native.Signal(_process.Id, 15);

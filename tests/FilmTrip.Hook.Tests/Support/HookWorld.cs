@@ -15,13 +15,16 @@ public sealed class HookWorld : IAsyncDisposable
 
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public HookWorld(string prefix)
+    /// <param name="host">where <see cref="StartAsync"/> runs the daemon (see <see cref="DaemonHost"/>)</param>
+    public HookWorld(string prefix, DaemonHost host = DaemonHost.InProcess)
     {
+        Host = host;
         Temp = new TempDirectory(prefix);
         Repo = new GitRepo(Temp.Path);
         Config = Daemon.Config(DataDirectory, new JsonObject());
     }
 
+    public DaemonHost Host { get; }
     public TempDirectory Temp { get; }
     public GitRepo Repo { get; }
     public JsonObject Config { get; }
@@ -50,7 +53,7 @@ public sealed class HookWorld : IAsyncDisposable
     }
 
     /// <summary>Writes the config and starts the daemon on it (on a port it binds itself).</summary>
-    public async Task StartAsync() => Daemon = await Daemon.StartAsync(Config, ConfigPath);
+    public async Task StartAsync() => Daemon = await Daemon.StartAsync(Config, ConfigPath, host: Host);
 
     /// <summary>Stops the daemon and starts it again on the config as it is now.</summary>
     public async Task RestartAsync()

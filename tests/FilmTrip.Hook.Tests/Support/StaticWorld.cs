@@ -27,8 +27,8 @@ public sealed class StaticWorld : IAsyncDisposable
     public string LiveVersion(string service) => File.ReadAllText(Path.Combine(Root(service), "current", "VERSION"));
 
     /// <summary>Starts the world; gates start open unless <paramref name="gatesOpen"/> is false.</summary>
-    public static Task<StaticWorld> StartAsync(bool gatesOpen = true, Action<JsonObject>? configure = null) =>
-        HookWorld.BuildAsync(new HookWorld("static"), async hook =>
+    public static Task<StaticWorld> StartAsync(bool gatesOpen = true, Action<JsonObject>? configure = null, DaemonHost host = DaemonHost.InProcess) =>
+        HookWorld.BuildAsync(new HookWorld("static", host), async hook =>
         {
             var world = new StaticWorld(hook);
             hook.Repo.Write("web/VERSION", "1");

@@ -13,7 +13,7 @@ public sealed class UnsignedFloodTests(ITestOutputHelper output) : IAsyncLifetim
 {
     private const int MaxBody = 25 * 1024 * 1024;
     private const long PeakLimit = 200L * 1024 * 1024;
-    private readonly (HookWorld World, string Commit) _setup = WebhookDaemonFixture.NewWorld("flood");
+    private readonly (HookWorld World, string Commit) _setup = WebhookDaemonFixture.NewWorld("flood", DaemonHost.Process);
     private Daemon _daemon => _setup.World.Daemon;
     private string _commit => _setup.Commit;
 

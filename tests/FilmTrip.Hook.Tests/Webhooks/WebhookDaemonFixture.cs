@@ -14,7 +14,7 @@ public sealed class WebhookDaemonFixture : IAsyncLifetime
 
     private readonly HookWorld _world;
 
-    public WebhookDaemonFixture() => (_world, Commit) = NewWorld("webhooks");
+    public WebhookDaemonFixture() => (_world, Commit) = NewWorld("webhooks", DaemonHost.Process);
 
     public Daemon Daemon => _world.Daemon;
     public GitRepo Repo => _world.Repo;
@@ -22,9 +22,9 @@ public sealed class WebhookDaemonFixture : IAsyncLifetime
     public string DataDirectory => _world.DataDirectory;
 
     /// <summary>A world (not started) with one commit (index.html) and the services "site" and "quiet" of its repository.</summary>
-    public static (HookWorld World, string Commit) NewWorld(string prefix)
+    public static (HookWorld World, string Commit) NewWorld(string prefix, DaemonHost host = DaemonHost.InProcess)
     {
-        var world = new HookWorld(prefix);
+        var world = new HookWorld(prefix, host);
         world.Repo.Write("index.html", "hello");
         var commit = world.Repo.CommitAndPush("initial");
         world.AddService("site", null, world.Temp.Combine("srv", "site"), gitHubRepository: SiteRepository)["KeepReleases"] = 2;
