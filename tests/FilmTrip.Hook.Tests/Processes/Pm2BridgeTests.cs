@@ -10,10 +10,6 @@ namespace FilmTrip.Hook.Tests.Processes;
 /// </summary>
 public sealed class Pm2BridgeTests
 {
-    private static Pm2Context ContextOf(Pm2Home home, string app) =>
-        new(home.Executable, home.HomeDirectory, app, home.HomeDirectory,
-            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "", ["HOME"] = home.HomeDirectory });
-
     private static int DaemonPidOf(Pm2Home home) =>
         int.Parse(File.ReadAllText(Path.Combine(home.HomeDirectory, "pm2.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
@@ -29,13 +25,13 @@ public sealed class Pm2BridgeTests
     public async Task Lists_what_the_cli_lists_and_follows_a_replaced_daemon()
     {
         await using var home = new Pm2Home();
-        Assert.NotNull(Pm2Bridge.PackageOf(home.Executable, ContextOf(home, "x").Environment)); // a real pm2 package here
+        Assert.NotNull(Pm2Bridge.PackageOf(home.Executable, home.Context("x").Environment)); // a real pm2 package here
         await home.StartDaemonAsync();
         await StartSleeperAsync(home, "bridge-a");
         using var bridge = new Pm2Bridge();
         var withBridge = new Pm2Client(new CliWrapCommandRunner(), bridge);
         var cliOnly = new Pm2Client(new CliWrapCommandRunner());
-        var context = ContextOf(home, "bridge-a");
+        var context = home.Context("bridge-a");
 
         var viaBridge = await withBridge.ListAllAsync(context, CancellationToken.None);
         var viaCli = await cliOnly.ListAllAsync(context, CancellationToken.None);
@@ -59,7 +55,7 @@ public sealed class Pm2BridgeTests
         using var bridge = new Pm2Bridge();
         var client = new Pm2Client(new CliWrapCommandRunner(), bridge);
 
-        var refused = await Assert.ThrowsAsync<Pm2Exception>(() => client.ListAllAsync(ContextOf(home, "x"), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<Pm2Exception>(() => client.ListAllAsync(home.Context("x"), CancellationToken.None));
 
         Assert.Contains("no pm2 daemon is running", refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(home.HomeDirectory, "pm2.pid")));

@@ -13,6 +13,10 @@ public sealed class Pm2Home : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
 
+    // Lists go over pm2's RPC as the daemon's do (Processes/Pm2Bridge, which Pm2BridgeTests hold to what `pm2 jlist`
+    // prints): a few ms each instead of a pm2 CLI process (0.3 CPU-s), which tests polling pm2 started a hundred times a run.
+    private readonly Pm2Bridge _bridge = new();
+
     public Pm2Home()
     {
         HomeDirectory = Directory.CreateTempSubdirectory("filmtrip-pm2-").FullName;
@@ -54,15 +58,18 @@ public sealed class Pm2Home : IAsyncDisposable
         return new Pm2Result(result.ExitCode, result.Output, result.Errors);
     }
 
-    public async Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await RunAsync(new Dictionary<string, string?>(), ["jlist"], cancellationToken);
-        EnsureSuccess(result, "jlist");
-        return Pm2Client.ParseJlist(result.StandardOutput); // the daemon's own rule, so tests read pm2 as it does
-    }
+    /// <summary>What the daemon's pm2 commands for <paramref name="app"/> would use in this home.</summary>
+    public Pm2Context Context(string app = "") =>
+        new(Executable, HomeDirectory, app, HomeDirectory,
+            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "", ["HOME"] = HomeDirectory });
+
+    /// <summary>Every app of this home, read as the daemon reads it (the bridge, else <c>pm2 jlist</c>); the daemon must run.</summary>
+    public Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default) =>
+        new Pm2Client(new CliWrapCommandRunner(), _bridge).ListAllAsync(Context(), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        _bridge.Dispose();
         try
         {
             await RunAsync("kill");
