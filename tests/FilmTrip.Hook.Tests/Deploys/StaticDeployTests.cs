@@ -29,7 +29,7 @@ public sealed class StaticDeployTests : IAsyncLifetime
                 ["KeepReleases"] = 2,
             },
         };
-        _daemon = await Daemon.StartAsync(Daemon.Config(_temp.Combine("data"), services), _temp.Combine("hook.json"));
+        _daemon = await Daemon.StartAsync(Daemon.Config(_temp.Combine("data"), services), _temp.Combine("hook.json"), host: DaemonHost.InProcess);
     }
 
     public async Task DisposeAsync()

@@ -32,7 +32,7 @@ public sealed class AmbiguousCommitTests : IDisposable
                 ["Root"] = _temp.Combine("srv", "web"), ["Build"] = new JsonArray(),
             },
         });
-        await using var daemon = await Daemon.StartAsync(config, _temp.Combine("hook.json"));
+        await using var daemon = await Daemon.StartAsync(config, _temp.Combine("hook.json"), host: DaemonHost.InProcess);
 
         var response = await daemon.RollbackAsync(new { commit = prefix, service = "web" });
 

@@ -19,7 +19,7 @@ public sealed class DeliveryMemoryTests : IDisposable
     private Task<Daemon> StartAsync(int? remembered = null)
     {
         if (remembered is { } n) _world.Config["Hook"]!["RememberedDeliveries"] = n;
-        return Daemon.StartAsync(_world.Config, _world.ConfigPath);
+        return Daemon.StartAsync(_world.Config, _world.ConfigPath, host: DaemonHost.InProcess);
     }
 
     [Fact]
