@@ -11,6 +11,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string Collection = "dashboard";
 
+    private Browser? _browser;
+
     public StaticWorld World { get; private set; } = null!;
     public string Url => $"http://127.0.0.1:{World.Daemon.Port}";
 
@@ -21,12 +23,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         await World.DeployAsync(World.Commit("2"));
     }
 
-    public async Task DisposeAsync() => await World.DisposeAsync();
-
-    /// <summary>Opens the dashboard in a new browser session and gives it the token when it asks.</summary>
-    public Browser OpenSignedIn(string hash = "#/", string token = Daemon.Token, int width = 1280)
+    public async Task DisposeAsync()
     {
-        var browser = Browser.Start(width);
+        _browser?.Dispose();
+        await World.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Opens the dashboard in the collection's one browser, lent clean to this test (<see cref="Browser.Lend"/>),
+    /// and gives it the token when it asks.
+    /// </summary>
+    public Browser OpenSignedIn(string hash = "#/", string token = Daemon.Token)
+    {
+        var browser = (_browser ??= Browser.Start()).Lend();
         try
         {
             browser.Driver.Navigate().GoToUrl(Url + "/" + hash);

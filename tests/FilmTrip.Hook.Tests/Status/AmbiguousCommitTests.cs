@@ -6,8 +6,8 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Status;
 
 /// <summary>
-/// A 7-digit prefix shared by two objects needs many objects: one commit whose tree holds 10,100 small files
-/// with deterministic contents: blobs "blob 654\n" and "blob 10034\n" share the prefix 2c232cb on every run.
+/// A 7-digit prefix shared by two objects: the blobs "blob 654\n" and "blob 10034\n" (2c232cbf… and 2c232cb6…, a
+/// pair found once among 10,100 such blobs; an object's id is the hash of its content, so they share it on every run).
 /// </summary>
 public sealed class AmbiguousCommitTests : IDisposable
 {
@@ -21,7 +21,7 @@ public sealed class AmbiguousCommitTests : IDisposable
         var repo = new GitRepo(_temp.Path);
         repo.Write("web/VERSION", "1");
         repo.CommitAndPush("v1");
-        await FastImportManyBlobsAsync(repo.WorkTree, 10_100);
+        await FastImportBlobsAsync(repo.WorkTree, 654, 10_034);
         GitRepo.Git(repo.WorkTree, "push", "--quiet", "--force", "origin", "HEAD:refs/heads/main");
         var prefix = SharedPrefix(repo.WorkTree);
         var config = Daemon.Config(_temp.Combine("data"), new JsonObject
@@ -40,11 +40,11 @@ public sealed class AmbiguousCommitTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
-    private static async Task FastImportManyBlobsAsync(string workTree, int count)
+    private static async Task FastImportBlobsAsync(string workTree, params int[] numbers)
     {
         var script = new StringBuilder();
         script.Append("commit refs/heads/main\ncommitter Test <test@example.com> 1700000000 +0000\ndata 5\nmany\nfrom refs/heads/main^0\n");
-        for (var i = 0; i < count; i++)
+        foreach (var i in numbers)
         {
             var content = $"blob {i}\n";
             script.Append($"M 100644 inline many/{i}\ndata {Encoding.UTF8.GetByteCount(content)}\n{content}\n");
