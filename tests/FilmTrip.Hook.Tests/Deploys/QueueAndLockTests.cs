@@ -13,6 +13,7 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     private string Gate(string service) => _world.Gate(service);
     private string Root(string service) => _world.Root(service);
 
+    // A process: one test kills it, another holds its lock from this test process as "another process".
     public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(gatesOpen: false, host: DaemonHost.Process);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();

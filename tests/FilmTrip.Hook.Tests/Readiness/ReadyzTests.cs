@@ -10,7 +10,7 @@ public sealed class ReadyzTests : IAsyncLifetime
 {
     private StaticWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync(host: DaemonHost.Process);
+    public async Task InitializeAsync() => _world = await StaticWorld.StartAsync();
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
@@ -31,18 +31,20 @@ public sealed class ReadyzTests : IAsyncLifetime
     [Fact]
     public async Task Readyz_answers_200_only_once_recovery_has_finished_a_deploy_a_crash_left_running()
     {
-        _world.CloseGate("web");
-        var id = (await _world.PushAsync(_world.Commit("2", "web")))["web"];
-        await BuildSteps.WaitUntilStartedAsync(_world.Gate("web"));
-        await _world.Daemon.KillAsync();
-        _world.OpenGate("web"); // the orphaned build step ends; the deploy stays 'running' in history
+        // kill -9 needs a daemon process of its own.
+        await using var world = await StaticWorld.StartAsync(host: DaemonHost.Process);
+        world.CloseGate("web");
+        var id = (await world.PushAsync(world.Commit("2", "web")))["web"];
+        await BuildSteps.WaitUntilStartedAsync(world.Gate("web"));
+        await world.Daemon.KillAsync();
+        world.OpenGate("web"); // the orphaned build step ends; the deploy stays 'running' in history
 
-        await _world.RestartAsync();
-        await Poll.UntilAsync(async () => (await _world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
+        await world.RestartAsync();
+        await Poll.UntilAsync(async () => (await world.Daemon.GetAsync("/readyz", token: null)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "/readyz to answer 200");
 
         // Ready means recovery ran: the deploy the crash left running is already finished.
-        DeployAssert.State("interrupted", await _world.Daemon.GetJsonAsync($"/deploys/{id}"));
+        DeployAssert.State("interrupted", await world.Daemon.GetJsonAsync($"/deploys/{id}"));
     }
 
     [Fact]

@@ -7,13 +7,14 @@ namespace FilmTrip.Hook.Tests.Webhooks;
 
 /// <summary>
 /// Bodies nobody has authenticated cost the daemon bounded memory however many arrive at once (issue #11 §8).
-/// Each test has its own daemon: VmHWM is the peak over the process's whole life.
+/// Each test has its own daemon; the memory test's is a process of its own, since VmHWM is the peak over a process's
+/// whole life.
 /// </summary>
 public sealed class UnsignedFloodTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int MaxBody = 25 * 1024 * 1024;
     private const long PeakLimit = 200L * 1024 * 1024;
-    private readonly (HookWorld World, string Commit) _setup = WebhookDaemonFixture.NewWorld("flood", DaemonHost.Process);
+    private readonly (HookWorld World, string Commit) _setup = WebhookDaemonFixture.NewWorld("flood");
     private Daemon _daemon => _setup.World.Daemon;
     private string _commit => _setup.Commit;
 
@@ -24,15 +25,18 @@ public sealed class UnsignedFloodTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task Forty_concurrent_forged_25_MiB_deliveries_are_refused_and_peak_RSS_stays_under_200_MiB()
     {
-        var before = PeakRss(_daemon.Pid);
+        await using var world = WebhookDaemonFixture.NewWorld("flood-rss", DaemonHost.Process).World;
+        await world.StartAsync();
+        var daemon = world.Daemon;
+        var before = PeakRss(daemon.Pid);
         var forged = "sha256=" + new string('0', 64); // well-formed, so the daemon has to read the whole body to refuse it
-        var deliveries = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => RawDelivery.StartAsync(_daemon.Port, MaxBody, forged)));
+        var deliveries = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => RawDelivery.StartAsync(daemon.Port, MaxBody, forged)));
         try
         {
             var uploads = deliveries.Select(d => d.FinishAsync()).ToList();
             var answers = await Task.WhenAll(deliveries.Select(d => d.ReadAnswerAsync())).WaitAsync(TimeSpan.FromMinutes(2));
             await Task.WhenAll(uploads).WaitAsync(TimeSpan.FromMinutes(2));
-            var peak = PeakRss(_daemon.Pid);
+            var peak = PeakRss(daemon.Pid);
 
             var statuses = answers.Select(RawDelivery.Status).ToList();
             output.WriteLine($"VmHWM before {before / 1048576} MiB, after 40 forged deliveries {peak / 1048576} MiB; " +
