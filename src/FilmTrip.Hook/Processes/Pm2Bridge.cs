@@ -14,7 +14,9 @@ namespace FilmTrip.Hook.Processes;
 /// </summary>
 public sealed class Pm2Bridge : IDisposable
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
+    // A delete stops each instance first and waits up to its kill_timeout: as long as the CLI's own command may take.
+    private static readonly TimeSpan DeleteTimeout = TimeSpan.FromMinutes(2);
     private static readonly Lazy<string> Script = new(() =>
     {
         using var stream = typeof(Pm2Bridge).Assembly.GetManifestResourceStream("pm2-bridge.js")!;
@@ -24,17 +26,30 @@ public sealed class Pm2Bridge : IDisposable
     private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
 
     /// <summary>The JSON list pm2 would print for <c>jlist</c>, or null when the bridge cannot answer (use the CLI).</summary>
-    public async Task<string?> TryListAsync(Pm2Context context, int daemonPid, CancellationToken cancellationToken)
+    public Task<string?> TryListAsync(Pm2Context context, int daemonPid, CancellationToken cancellationToken) =>
+        AskAsync(context, daemonPid, id => id, "list", ListTimeout, cancellationToken);
+
+    /// <summary>
+    /// Deletes every instance of the app named exactly <see cref="Pm2Context.App"/> as <c>pm2 delete</c> does (pm2's
+    /// deleteProcessId, then its notification); the JSON array of the pm_ids deleted, or null when the bridge cannot
+    /// (use the CLI, which deletes whatever is left).
+    /// </summary>
+    public Task<string?> TryDeleteAsync(Pm2Context context, int daemonPid, CancellationToken cancellationToken) =>
+        AskAsync(context, daemonPid, id => JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = id, ["delete"] = context.App }),
+            "deleted", DeleteTimeout, cancellationToken);
+
+    private async Task<string?> AskAsync(Pm2Context context, int daemonPid, Func<string, string> request, string answer, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         if (PackageOf(context.Executable, context.Environment) is not { } package || Deploys.ChildEnvironment.Which("node", context.Environment) is not { } node)
             return null;
         var connection = _connections.AddOrUpdate(context.Home,
             _ => new Connection(node, package, context.Home, daemonPid),
             (_, old) => old.DaemonPid == daemonPid && old.Alive ? old : Replace(old, new Connection(node, package, context.Home, daemonPid)));
-        var list = await connection.ListAsync(cancellationToken);
-        if (list is null && _connections.TryRemove(KeyValuePair.Create(context.Home, connection)))
+        var result = await connection.AskAsync(request, answer, timeout, cancellationToken);
+        if (result is null && _connections.TryRemove(KeyValuePair.Create(context.Home, connection)))
             connection.Dispose(); // the next call starts a fresh bridge
-        return list;
+        return result;
     }
 
     public void Dispose()
@@ -83,21 +98,23 @@ public sealed class Pm2Bridge : IDisposable
         public int DaemonPid { get; }
         public bool Alive => !_process.HasExited;
 
-        public async Task<string?> ListAsync(CancellationToken cancellationToken)
+        /// <summary>Sends <paramref name="request"/> (given the request's id) and returns its <paramref name="answer"/> property as JSON.</summary>
+        public async Task<string?> AskAsync(Func<string, string> request, string answer, TimeSpan answerTimeout, CancellationToken cancellationToken)
         {
             await _turn.WaitAsync(cancellationToken);
             try
             {
                 var id = (++_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await _process.StandardInput.WriteLineAsync(id.AsMemory(), cancellationToken);
+                await _process.StandardInput.WriteLineAsync(request(id).AsMemory(), cancellationToken);
                 await _process.StandardInput.FlushAsync(cancellationToken);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(AnswerTimeout);
+                timeout.CancelAfter(answerTimeout);
                 while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
                 {
-                    using var answer = JsonDocument.Parse(line);
-                    if (answer.RootElement.GetProperty("id").GetString() != id) continue; // a late answer to a timed-out call
-                    return answer.RootElement.TryGetProperty("list", out var list) ? list.GetRawText() : null;
+                    using var reply = JsonDocument.Parse(line);
+                    if (reply.RootElement.GetProperty("id").ValueKind != JsonValueKind.String
+                        || reply.RootElement.GetProperty("id").GetString() != id) continue; // a late answer to a timed-out call
+                    return reply.RootElement.TryGetProperty(answer, out var value) ? value.GetRawText() : null;
                 }
                 return null;
             }

@@ -79,8 +79,24 @@ public sealed class Pm2Client(ICommandRunner runner, Pm2Bridge? bridge = null)
         RunAsync(context, ["start", Path.Combine(currentLink, ecosystem), "--only", context.App, "--cwd", currentLink, "--update-env"],
             context.WorkingDirectory, log, cancellationToken);
 
-    public Task<CommandResult> DeleteAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken) =>
-        RunAsync(context, ["delete", context.App], context.WorkingDirectory, log, cancellationToken);
+    /// <summary>
+    /// <c>pm2 delete App</c>: over the bridge when it can (pm2's own RPC calls, without a CLI process of 0.3 CPU-s and
+    /// 0.5-1 s), else the CLI. Fails like the CLI when pm2 has no app of that name.
+    /// </summary>
+    public async Task<CommandResult> DeleteAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (bridge is not null && DaemonPid(context.Home) is { } daemonPid
+            && await bridge.TryDeleteAsync(context, daemonPid, cancellationToken) is { } deleted)
+        {
+            var ids = JsonSerializer.Deserialize<int[]>(deleted) ?? [];
+            log(ids.Length > 0
+                ? $"pm2: deleted {context.App} (pm_id {string.Join(", ", ids)}) over pm2's RPC"
+                : $"pm2: no app named {context.App} to delete");
+            return new CommandResult(ids.Length > 0 ? 0 : 1, System.Diagnostics.Stopwatch.GetElapsedTime(started), TimedOut: false);
+        }
+        return await RunAsync(context, ["delete", context.App], context.WorkingDirectory, log, cancellationToken);
+    }
 
     /// <summary>Deletes the app when pm2 knows it; nothing (and no "not found" error in the log) when it does not.</summary>
     public async Task DeleteIfPresentAsync(Pm2Context context, Action<string> log, CancellationToken cancellationToken)

@@ -49,6 +49,30 @@ public sealed class Pm2BridgeTests
     }
 
     [Fact]
+    public async Task Deletes_every_instance_of_exactly_the_named_app_and_fails_like_the_cli_for_an_unknown_name()
+    {
+        await using var home = new Pm2Home();
+        await home.StartDaemonAsync();
+        await StartSleeperAsync(home, "bridge-a");
+        await StartSleeperAsync(home, "bridge-a-2"); // a name bridge-a is a prefix of
+        var scaled = await home.RunAsync("scale", "bridge-a", "2");
+        Assert.True(scaled.ExitCode == 0, scaled.StandardError);
+        using var bridge = new Pm2Bridge();
+        var client = new Pm2Client(new CliWrapCommandRunner(), bridge);
+        var log = new List<string>();
+
+        var deleted = await client.DeleteAsync(home.Context("bridge-a"), log.Add, CancellationToken.None);
+        var unknown = await client.DeleteAsync(home.Context("bridge-a"), log.Add, CancellationToken.None);
+
+        Assert.True(deleted.Succeeded);
+        Assert.Matches(@"^pm2: deleted bridge-a \(pm_id \d+, \d+\) over pm2's RPC$", log[0]); // the bridge did it, not the CLI
+        var left = await new Pm2Client(new CliWrapCommandRunner()).ListAllAsync(home.Context(), CancellationToken.None); // as the CLI sees it
+        Assert.Equal(["bridge-a-2"], left.Select(i => i.Name));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal("pm2: no app named bridge-a to delete", log[1]);
+    }
+
+    [Fact]
     public async Task Never_starts_a_daemon_where_none_runs()
     {
         await using var home = new Pm2Home();
