@@ -15,7 +15,7 @@ public enum DaemonHost
     /// </summary>
     InProcess,
 
-    /// <summary>The published program as its own process: for its pid, memory, output, exit, signals and kill -9.</summary>
+    /// <summary>The built program as its own process: for its pid, memory, output, exit, signals and kill -9.</summary>
     Process,
 }
 
@@ -39,7 +39,7 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
         ConfigPath = configPath;
     }
 
-    /// <summary>The port the daemon bound (read back from its log), 0 until it has.</summary>
+    /// <summary>The port the daemon bound (a process's from its log, an in-process one's from Kestrel), 0 until it has.</summary>
     public int Port { get; private set; }
     public string ConfigPath { get; }
     public int Pid => Spawned.Id;
