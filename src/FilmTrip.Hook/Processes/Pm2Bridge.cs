@@ -112,8 +112,8 @@ public sealed class Pm2Bridge : IDisposable
                 while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
                 {
                     using var reply = JsonDocument.Parse(line);
-                    if (reply.RootElement.GetProperty("id").ValueKind != JsonValueKind.String
-                        || reply.RootElement.GetProperty("id").GetString() != id) continue; // a late answer to a timed-out call
+                    // A late answer to a timed-out call, or to a line the bridge could not read (id null).
+                    if (reply.RootElement.GetProperty("id") is not { ValueKind: JsonValueKind.String } replyId || replyId.GetString() != id) continue;
                     return reply.RootElement.TryGetProperty(answer, out var value) ? value.GetRawText() : null;
                 }
                 return null;

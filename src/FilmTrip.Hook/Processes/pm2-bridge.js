@@ -1,7 +1,7 @@
 'use strict';
 // One long-lived connection to a pm2 daemon's RPC socket, for the daemon's frequent "list the apps" question
-// (the health gate asks it at both ends of StableFor) and for deleting an app (a preflight, an idle color). `pm2 jlist` starts node and loads pm2 on every call:
-// ~0.4-1.4 s here; this answers the same list in a few ms. It uses pm2's own RPC modules (what `pm2 jlist` calls:
+// (the health gate asks it at both ends of StableFor) and for deleting an app (a preflight, an idle color).
+// `pm2 jlist` starts node and loads pm2 on every call: ~0.4-1.4 s here; this answers the same list in a few ms. It uses pm2's own RPC modules (what `pm2 jlist` calls:
 // getMonitorData) and never starts a pm2 daemon: it only connects to an existing rpc.sock.
 // Usage: node -e "$(cat pm2-bridge.js)" with PM2_HOME and FILMTRIP_PM2_PACKAGE (pm2's package directory) set.
 // Protocol: one request per line on stdin, one JSON line per answer on stdout:

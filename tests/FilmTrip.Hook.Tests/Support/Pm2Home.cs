@@ -16,11 +16,13 @@ public sealed class Pm2Home : IAsyncDisposable
     // Lists go over pm2's RPC as the daemon's do (Processes/Pm2Bridge, which Pm2BridgeTests hold to what `pm2 jlist`
     // prints): a few ms each instead of a pm2 CLI process (0.3 CPU-s), which tests polling pm2 started a hundred times a run.
     private readonly Pm2Bridge _bridge = new();
+    private readonly Pm2Client _client;
 
     public Pm2Home()
     {
         HomeDirectory = Directory.CreateTempSubdirectory("filmtrip-pm2-").FullName;
         Executable = FindExecutable();
+        _client = new Pm2Client(new CliWrapCommandRunner(), _bridge);
     }
 
     public string HomeDirectory { get; }
@@ -65,7 +67,7 @@ public sealed class Pm2Home : IAsyncDisposable
 
     /// <summary>Every app of this home, read as the daemon reads it (the bridge, else <c>pm2 jlist</c>); the daemon must run.</summary>
     public Task<IReadOnlyList<Pm2Instance>> JlistAsync(CancellationToken cancellationToken = default) =>
-        new Pm2Client(new CliWrapCommandRunner(), _bridge).ListAllAsync(Context(), cancellationToken);
+        _client.ListAllAsync(Context(), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
