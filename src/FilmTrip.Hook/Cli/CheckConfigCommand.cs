@@ -35,7 +35,7 @@ internal static class CheckConfigCommand
             else
             {
                 foreach (var problem in problems) await cli.Console.Out.WriteLineAsync(problem);
-                await Console.Error.WriteLineAsync($"filmtrip-hook: configuration has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}");
+                await cli.Console.Error.WriteLineAsync($"filmtrip-hook: configuration has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}");
             }
             return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });

@@ -41,9 +41,16 @@ public static class CliApp
         return -1;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliConsole.Standard());
+
+    /// <summary>
+    /// Runs a command line to its exit code, writing to <paramref name="console"/>: the process's own streams, or a
+    /// test's writers (the CLI tests run most commands in their own process this way, without a .NET start each).
+    /// </summary>
+    internal static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var cli = new CliContext(CliConsole.Standard());
+        var cli = new CliContext(console);
+        var error = console.Error;
         var root = CliCommands.Root(cli);
         var at = FirstWord(args);
         // The command first, then whatever came before and after it; a word that is no command is parsed alone, so
@@ -51,20 +58,21 @@ public static class CliApp
         string[] line = CliCommands.Names.Contains(args[at]) || args[at].StartsWith('-') ? [args[at], .. args[..at], .. args[(at + 1)..]] : args[at..(at + 1)];
         if (args[at].StartsWith("[suggest:", StringComparison.Ordinal)) line = args[at..];
         var parse = root.Parse(line);
-        if (parse.Errors.Count > 0) return UsageError(parse);
+        if (parse.Errors.Count > 0) return UsageError(parse, error);
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(
+                new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = console.Out, Error = error }, cancellationToken);
         }
         catch (CliFailure failure)
         {
-            await Console.Error.WriteLineAsync($"filmtrip-hook: {failure.Message}");
+            await error.WriteLineAsync($"filmtrip-hook: {failure.Message}");
             return failure.ExitCode;
         }
         catch (OptionsValidationException e)
         {
-            foreach (var problem in e.Failures) await Console.Error.WriteLineAsync($"filmtrip-hook: {problem}");
+            foreach (var problem in e.Failures) await error.WriteLineAsync($"filmtrip-hook: {problem}");
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException)
@@ -77,7 +85,7 @@ public static class CliApp
     /// Each parse error on one line naming the command, then System.CommandLine's typo corrections ("did you mean")
     /// and where to read more; exit 64 (sysexits' EX_USAGE), never a request to the daemon.
     /// </summary>
-    private static int UsageError(ParseResult parse)
+    private static int UsageError(ParseResult parse, TextWriter error)
     {
         var command = parse.CommandResult.Command;
         var prefix = command is RootCommand ? "filmtrip-hook" : $"filmtrip-hook {command.Name}";
@@ -85,8 +93,8 @@ public static class CliApp
         var errors = parse.Errors
             .Where(e => parse.Errors.Count == 1 || e.SymbolResult is not CommandResult { Command: RootCommand } || parse.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal)))
             .ToList();
-        foreach (var error in errors)
-            Console.Error.WriteLine($"{prefix}: {error.Message}");
+        foreach (var problem in errors)
+            error.WriteLine($"{prefix}: {problem.Message}");
         if (parse.Action is ParseErrorAction action)
         {
             action.ShowHelp = false;
@@ -96,9 +104,9 @@ public static class CliApp
             // The action writes the corrections, then the errors again: keep the corrections.
             var text = written.ToString();
             var end = parse.Errors.Select(e => text.IndexOf(e.Message, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(text.Length).Min();
-            Console.Error.Write(text[..end].TrimEnd() is { Length: > 0 } corrections ? corrections + Environment.NewLine : "");
+            error.Write(text[..end].TrimEnd() is { Length: > 0 } corrections ? corrections + Environment.NewLine : "");
         }
-        Console.Error.WriteLine($"see '{prefix} --help'");
+        error.WriteLine($"see '{prefix} --help'");
         return ExitCodes.Usage;
     }
 }

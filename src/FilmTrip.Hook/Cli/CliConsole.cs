@@ -15,9 +15,10 @@ internal sealed class CliConsole
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
     private static readonly JsonSerializerOptions Pretty = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public CliConsole(TextWriter output, bool isTerminal)
+    public CliConsole(TextWriter output, TextWriter error, bool isTerminal)
     {
         Out = output;
+        Error = error;
         IsTerminal = isTerminal;
         Ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -30,9 +31,11 @@ internal sealed class CliConsole
         if (!isTerminal) Ansi.Profile.Width = 4096;
     }
 
-    public static CliConsole Standard() => new(Console.Out, !Console.IsOutputRedirected);
+    public static CliConsole Standard() => new(Console.Out, Console.Error, !Console.IsOutputRedirected);
 
     public TextWriter Out { get; }
+    /// <summary>Problems and usage errors (standard error): never what a script parses.</summary>
+    public TextWriter Error { get; }
     public bool IsTerminal { get; }
     public IAnsiConsole Ansi { get; }
 

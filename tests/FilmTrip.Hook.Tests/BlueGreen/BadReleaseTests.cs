@@ -7,11 +7,12 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// Issue 10 §3, under load through nginx: a release that crashes on start, never listens, or fails Verify never
 /// receives a request. The deploy ends failed, the live color is untouched, and the idle color is left stopped.
 /// </summary>
+[LongRunning(50)]
 public sealed class BadReleaseTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -11,7 +11,7 @@ public sealed class BlueGreenDeployTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -6,12 +6,13 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// Issue 10 §4, under load through nginx: a rollback to the release the warm color runs is an nginx switch only;
 /// a rollback to a kept release no color runs starts it in the idle color, checks it, then switches.
 /// </summary>
+[LongRunning(45)]
 public sealed class BlueGreenRollbackTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
 
     // Four kept releases, so the oldest deploy of these tests is still on disk for the cold rollback.
-    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(configure: s => s["KeepReleases"] = 4);
+    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(configure: s => s["KeepReleases"] = 4, canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

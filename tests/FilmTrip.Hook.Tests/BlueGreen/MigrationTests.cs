@@ -11,7 +11,7 @@ public sealed class MigrationTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(blueGreen: false);
+    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(blueGreen: false, canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -13,7 +13,7 @@ public sealed class NginxFaultTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await BlueGreenWorld.StartAsync(canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

@@ -20,7 +20,7 @@ public sealed class CheckConfigTests : IDisposable
     };
 
     private async Task<(int ExitCode, string Output)> CheckAsync(JsonNode config) =>
-        await Daemon.RunToEndAsync(["check-config", "--config", await WriteAsync(config)]);
+        await CliInProcess.RunAsync(["check-config", "--config", await WriteAsync(config)]);
 
     /// <summary>
     /// The problems (stdout) and the count (stderr) read apart: two pipes read side by side interleave in no fixed
@@ -150,7 +150,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task A_missing_config_file_is_a_problem()
     {
-        var (exit, output) = await Daemon.RunToEndAsync(["check-config", "--config", _temp.Combine("nope.json")]);
+        var (exit, output) = await CliInProcess.RunAsync(["check-config", "--config", _temp.Combine("nope.json")]);
 
         Assert.Equal(1, exit);
         Assert.Contains($"--config: configuration file '{_temp.Combine("nope.json")}' does not exist", output);

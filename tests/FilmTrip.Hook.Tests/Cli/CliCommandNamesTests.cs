@@ -9,7 +9,7 @@ public sealed class CliCommandNamesTests
     [Fact]
     public void The_names_the_daemon_checks_are_exactly_the_command_trees_subcommands()
     {
-        var tree = CliCommands.Root(new CliContext(new CliConsole(TextWriter.Null, false))).Subcommands.Select(c => c.Name);
+        var tree = CliCommands.Root(new CliContext(new CliConsole(TextWriter.Null, TextWriter.Null, false))).Subcommands.Select(c => c.Name);
 
         Assert.Equal(tree.Order(StringComparer.Ordinal), CliCommands.Names.Order(StringComparer.Ordinal));
     }

@@ -6,7 +6,7 @@ namespace FilmTrip.Hook.Tests.Cli;
 
 /// <summary>
 /// A running daemon with one static service ("frontend", no pm2: fast) deploying from a real repository,
-/// and the CLI run against it as its own process with the daemon's config and address.
+/// and the CLI run against it (in the test process, <see cref="CliInProcess"/>) with the daemon's config and address.
 /// </summary>
 public sealed class CliWorld : IAsyncDisposable
 {
@@ -41,7 +41,7 @@ public sealed class CliWorld : IAsyncDisposable
 
     /// <summary>Runs <c>filmtrip-hook args --config &lt;daemon's&gt; --url &lt;daemon's&gt;</c> to its end.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        Daemon.RunToEndAsync([.. args, "--config", Daemon.ConfigPath, "--url", DaemonUrl]);
+        CliInProcess.RunAsync([.. args, "--config", Daemon.ConfigPath, "--url", DaemonUrl]);
 
     public string DaemonUrl => $"http://127.0.0.1:{Daemon.Port}";
 

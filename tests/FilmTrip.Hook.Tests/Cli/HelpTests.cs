@@ -38,18 +38,20 @@ public sealed class HelpTests
     [InlineData("completion")]
     public async Task Each_command_has_its_own_help(string command)
     {
-        var (exit, output) = await Daemon.RunToEndAsync([command, "--help"]);
+        var (exit, output) = await CliInProcess.RunAsync([command, "--help"]);
 
         Assert.Equal(0, exit);
         Assert.StartsWith("Description:", output);
-        Assert.Contains($"Usage:\n  filmtrip-hook {command} ", output);
+        // The program's name is the running executable's (System.CommandLine): filmtrip-hook, or the test host here;
+        // Help_lists_every_command_and_the_exit_codes runs the program itself.
+        Assert.Contains($"Usage:\n  {System.CommandLine.RootCommand.ExecutableName} {command} ", output);
         Assert.Contains("Exit codes:", output);
     }
 
     [Fact]
     public async Task An_unknown_option_is_a_usage_error()
     {
-        var (exit, output) = await Daemon.RunToEndAsync(["status", "--colour"]);
+        var (exit, output) = await CliInProcess.RunAsync(["status", "--colour"]);
 
         Assert.Equal(64, exit);
         Assert.Equal("filmtrip-hook status: unknown option '--colour'\nsee 'filmtrip-hook status --help'", output.Trim());
@@ -60,7 +62,7 @@ public sealed class HelpTests
     {
         var port = FreePort.Get();
 
-        var (exit, output) = await Daemon.RunToEndAsync(["--url", $"http://127.0.0.1:{port}", "status"]);
+        var (exit, output) = await CliInProcess.RunAsync(["--url", $"http://127.0.0.1:{port}", "status"]);
 
         Assert.Equal(2, exit);
         Assert.StartsWith($"filmtrip-hook: cannot reach the daemon at http://127.0.0.1:{port} ", output);

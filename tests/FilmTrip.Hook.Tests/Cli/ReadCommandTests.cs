@@ -102,7 +102,7 @@ public sealed class ReadCommandTests : IAsyncLifetime
     {
         var port = FreePort.Get();
 
-        var (exit, output) = await Daemon.RunToEndAsync(["status", "--config", _world.Daemon.ConfigPath, "--url", $"http://127.0.0.1:{port}"]);
+        var (exit, output) = await CliInProcess.RunAsync(["status", "--config", _world.Daemon.ConfigPath, "--url", $"http://127.0.0.1:{port}"]);
 
         Assert.Equal(2, exit);
         Assert.Equal($"filmtrip-hook: cannot reach the daemon at http://127.0.0.1:{port} (connection refused); is the service running? (systemctl status filmtrip-hook)",
@@ -114,7 +114,7 @@ public sealed class ReadCommandTests : IAsyncLifetime
     {
         var config = _world.ConfigCopy("with-urls.json", c => c["Urls"] = _world.DaemonUrl);
 
-        var (exit, output) = await Daemon.RunToEndAsync(["status", "--json", "--config", config]);
+        var (exit, output) = await CliInProcess.RunAsync(["status", "--json", "--config", config]);
 
         Assert.Equal(0, exit);
         Assert.Equal("frontend", JsonNode.Parse(output)!["services"]![0]!["name"]!.GetValue<string>());

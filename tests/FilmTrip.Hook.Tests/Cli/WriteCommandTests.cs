@@ -114,7 +114,7 @@ public sealed class WriteCommandTests : IAsyncLifetime
     {
         var config = _world.ConfigCopy("wrong-token.json", c => c["Hook"]!["ApiToken"] = "not-the-daemons-token");
 
-        var (exit, output) = await Daemon.RunToEndAsync([command, argument, "--config", config, "--url", _world.DaemonUrl]);
+        var (exit, output) = await CliInProcess.RunAsync([command, argument, "--config", config, "--url", _world.DaemonUrl]);
 
         Assert.Equal(3, exit);
         var line = Assert.Single(output.Trim().Split('\n'));
@@ -135,7 +135,7 @@ public sealed class WriteCommandTests : IAsyncLifetime
             c["Hook"]!["ApiTokenFile"] = tokenFile;
         });
 
-        var (exit, output) = await Daemon.RunToEndAsync(["deploy", "frontend", "--wait", "--config", config, "--url", _world.DaemonUrl]);
+        var (exit, output) = await CliInProcess.RunAsync(["deploy", "frontend", "--wait", "--config", config, "--url", _world.DaemonUrl]);
 
         Assert.Equal(0, exit);
         Assert.Contains("of frontend: succeeded", output);

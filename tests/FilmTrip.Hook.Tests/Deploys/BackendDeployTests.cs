@@ -3,11 +3,12 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Deploys;
 
 /// <summary>The seed's backend (pm2 cluster, 2 instances, wait_ready) deployed by the real daemon into a real pm2.</summary>
+[LongRunning(50)]
 public sealed class BackendDeployTests : IAsyncLifetime
 {
     private BackendWorld _world = null!;
 
-    public async Task InitializeAsync() => _world = await BackendWorld.StartAsync();
+    public async Task InitializeAsync() => _world = await BackendWorld.StartAsync(canary: true);
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 

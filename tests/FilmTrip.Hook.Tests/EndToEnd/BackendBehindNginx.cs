@@ -10,7 +10,7 @@ public abstract class BackendBehindNginx : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        World = await BackendWorld.StartAsync();
+        World = await BackendWorld.StartAsync(canary: true);
         Nginx = await NginxServer.StartAsync(World.BackendPort, World.FrontendRoot);
     }
 

@@ -8,6 +8,7 @@ namespace FilmTrip.Hook.Tests.EndToEnd;
 /// deploy, one rollback and one fault. Correctness only: zero failed requests, states, canary untouched.
 /// Timing goals live in bench/.
 /// </summary>
+[LongRunning(45)]
 public sealed class ZeroDowntimeSliceTests : BackendBehindNginx
 {
     [Fact]

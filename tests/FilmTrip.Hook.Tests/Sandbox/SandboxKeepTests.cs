@@ -4,7 +4,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Sandbox;
 
 /// <summary><c>scripts/sandbox.sh --keep</c>: the daemon and pm2 stay up, the printed CLI lines work, the printed stop line stops both (issue 12).</summary>
-[Collection(SandboxScriptTests.Collection)]
+[LongRunning(60)]
 public sealed class SandboxKeepTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class SandboxKeepTests
         try
         {
             var (exitCode, output) = await SandboxScriptTests.RunAsync(Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh"),
-                ["--keep", "--dir", sandbox], TimeSpan.FromMinutes(8));
+                ["--keep", "--dir", sandbox, .. SandboxScriptTests.BuildArguments], TimeSpan.FromMinutes(8));
             stop = Regex.Match(output, @"Stop everything it started[^\n]*\n\s+(kill [^\n]+)").Groups[1].Value.Trim();
 
             Assert.True(exitCode == 0, $"sandbox.sh --keep exited {exitCode}:\n{output}");

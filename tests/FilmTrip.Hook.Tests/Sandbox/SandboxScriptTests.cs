@@ -5,14 +5,21 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Sandbox;
 
 /// <summary>README's first quick-start command, run end to end: push, deploy, status, rollback, and nothing left running.</summary>
-[Collection(Collection)]
+[LongRunning(75)]
 public sealed class SandboxScriptTests
 {
     /// <summary>
-    /// The sandbox tests run one after the other: each runs the script's <c>dotnet build -c Release</c> of the daemon,
-    /// and two builds of one project at once compete for its obj/ and bin/ (the second finds it up to date).
+    /// The script's own arguments for a test: <c>--no-build</c> when this test assembly is a Release build, since the
+    /// same build made the daemon the script runs (src/.../bin/Release); a Debug test run lets the script build it.
+    /// Without a build of their own the sandbox tests also run side by side (two builds of one project would compete
+    /// for its obj/ and bin/).
     /// </summary>
-    public const string Collection = "sandbox.sh";
+    internal static string[] BuildArguments =>
+#if DEBUG
+        [];
+#else
+        ["--no-build"];
+#endif
 
     private static string Script => Path.Combine(RepoPaths.Root, "scripts", "sandbox.sh");
 
@@ -23,7 +30,7 @@ public sealed class SandboxScriptTests
         using var temp = new TempDirectory("sandbox");
         var sandbox = temp.Combine("sandbox");
 
-        var (exitCode, output) = await RunAsync(Script, ["--dir", sandbox], TimeSpan.FromMinutes(8));
+        var (exitCode, output) = await RunAsync(Script, ["--dir", sandbox, .. BuildArguments], TimeSpan.FromMinutes(8));
 
         Assert.True(exitCode == 0, $"sandbox.sh exited {exitCode}:\n{output}");
         var stages = new[]

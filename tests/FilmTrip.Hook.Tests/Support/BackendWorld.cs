@@ -5,8 +5,8 @@ namespace FilmTrip.Hook.Tests.Support;
 
 /// <summary>
 /// A sample repository (samples/filmtrip unless told otherwise, see <see cref="BackendSample"/>) in a real git repo,
-/// a real pm2 daemon in a temporary PM2_HOME with an "other tenant" canary app and directory, and the daemon
-/// configured with the seed's shapes. The backend service is named like the sample's pm2 app.
+/// a real pm2 daemon in a temporary PM2_HOME, on request an "other tenant" canary app and directory in that pm2, and
+/// the daemon configured with the seed's shapes. The backend service is named like the sample's pm2 app.
 /// </summary>
 public sealed class BackendWorld : IAsyncDisposable
 {
@@ -37,22 +37,28 @@ public sealed class BackendWorld : IAsyncDisposable
     public JsonObject Config => _world.Config;
 
     /// <param name="backendPort">The backend's Port; a free one when null.</param>
+    /// <param name="canary">
+    /// Start the other tenant's app (<see cref="CanaryAsync"/>) before the daemon: for tests that check deploys leave it
+    /// alone (a pm2 start and a node process more per world otherwise).
+    /// </param>
     public static Task<BackendWorld> StartAsync(Action<JsonObject>? configure = null, BackendSample? sample = null, int? backendPort = null,
-        DaemonHost host = DaemonHost.InProcess) =>
+        DaemonHost host = DaemonHost.InProcess, bool canary = false) =>
         HookWorld.BuildAsync(new HookWorld("backend", host), async hook =>
         {
             var world = new BackendWorld(hook, sample ?? BackendSample.FilmTrip, backendPort ?? FreePort.Get());
-            await world.InitializeAsync(configure);
+            await world.InitializeAsync(configure, canary);
             return world;
         });
 
-    private async Task InitializeAsync(Action<JsonObject>? configure)
+    private async Task InitializeAsync(Action<JsonObject>? configure, bool canary)
     {
         Repo.CopyFrom(Sample.SourceDirectory);
         Repo.CommitAndPush($"{Sample.Directory} v1");
         Pm2 = _world.Own(new Pm2Home());
-        await Pm2.StartDaemonAsync();
-        await StartCanaryAsync();
+        // The daemon never starts a pm2 daemon (on a server pm2 runs before it and outlives it): the canary's
+        // `pm2 start` starts this home's, else `pm2 ping` does.
+        if (canary) await StartCanaryAsync();
+        else await Pm2.StartDaemonAsync();
 
         var backend = new JsonObject
         {
@@ -133,6 +139,7 @@ public sealed class BackendWorld : IAsyncDisposable
 
     public async Task<(int Pid, int Restarts)> CanaryAsync()
     {
+        if (!Directory.Exists(CanaryDirectory)) throw new InvalidOperationException("this world was started without canary: true");
         var canary = (await Pm2.JlistAsync()).Single(p => p.Name == "other-service-a");
         return (canary.Pid, canary.Restarts);
     }

@@ -33,7 +33,9 @@ public sealed class BlueGreenWorld : IAsyncDisposable
     public JsonObject Service => Backend.Service(App);
 
     /// <param name="configure">Changes the backend service's config (already BlueGreen unless <paramref name="blueGreen"/> is false).</param>
-    public static async Task<BlueGreenWorld> StartAsync(bool blueGreen = true, Action<JsonObject>? configure = null, BackendSample? sample = null)
+    /// <param name="canary">Start the other tenant's app (see <see cref="BackendWorld.StartAsync"/>).</param>
+    public static async Task<BlueGreenWorld> StartAsync(bool blueGreen = true, Action<JsonObject>? configure = null, BackendSample? sample = null,
+        bool canary = false)
     {
         sample ??= BackendSample.NoContract;
         var (blue, green) = (FreePort.Get(), FreePort.Get());
@@ -45,7 +47,7 @@ public sealed class BlueGreenWorld : IAsyncDisposable
                 var service = config["Hook"]!["Services"]![sample.App]!.AsObject();
                 if (blueGreen) world.UseBlueGreen(service);
                 configure?.Invoke(service);
-            }, sample, backendPort: blue);
+            }, sample, backendPort: blue, canary: canary);
         }
         catch
         {

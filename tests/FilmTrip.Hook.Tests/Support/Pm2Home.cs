@@ -74,13 +74,21 @@ public sealed class Pm2Home : IAsyncDisposable
         _bridge.Dispose();
         try
         {
-            await RunAsync("kill");
+            // Only a daemon that runs: `pm2 kill` in a home without one would first start one (any pm2 command does),
+            // as in a world whose test never got to its first deploy.
+            if (DaemonRuns()) await RunAsync("kill");
         }
         finally
         {
             Directory.Delete(HomeDirectory, recursive: true);
         }
     }
+
+    /// <summary>Whether this home's pm2 daemon runs: its pm2.pid names a live process.</summary>
+    public bool DaemonRuns() =>
+        File.Exists(Path.Combine(HomeDirectory, "pm2.pid"))
+        && int.TryParse(File.ReadAllText(Path.Combine(HomeDirectory, "pm2.pid")).Trim(), out var pid)
+        && FilmTrip.Hook.Native.IsProcessAlive(pid);
 
     private static void EnsureSuccess(Pm2Result result, string command)
     {
