@@ -7,7 +7,7 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// Issue 10 §3, under load through nginx: a release that crashes on start, never listens, or fails Verify never
 /// receives a request. The deploy ends failed, the live color is untouched, and the idle color is left stopped.
 /// </summary>
-[LongRunning(50)]
+[LongRunning(33)]
 public sealed class BadReleaseTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

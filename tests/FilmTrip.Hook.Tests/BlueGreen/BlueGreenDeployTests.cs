@@ -7,6 +7,7 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// through nginx: the new release starts in the idle color, passes its health check and Verify, nginx switches to
 /// it, and the old color stays warm.
 /// </summary>
+[LongRunning(20)]
 public sealed class BlueGreenDeployTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

@@ -6,7 +6,7 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// Issue 10 §4, under load through nginx: a rollback to the release the warm color runs is an nginx switch only;
 /// a rollback to a kept release no color runs starts it in the idle color, checks it, then switches.
 /// </summary>
-[LongRunning(45)]
+[LongRunning(31)]
 public sealed class BlueGreenRollbackTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

@@ -7,6 +7,7 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// pointing at it) switched to BlueGreen. Its first BlueGreen deploy starts in green, switches nginx, and retires
 /// the old app after Drain, under load, without a failed request.
 /// </summary>
+[LongRunning(12)]
 public sealed class MigrationTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

@@ -9,6 +9,7 @@ namespace FilmTrip.Hook.Tests.BlueGreen;
 /// Issue 10 §5, under load through nginx: when nginx does not take the switch (the reload command fails, or nginx
 /// keeps its old configuration), the deploy fails, the upstream file is as before, and the old color keeps serving.
 /// </summary>
+[LongRunning(25)]
 public sealed class NginxFaultTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

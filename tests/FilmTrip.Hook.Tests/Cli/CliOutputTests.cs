@@ -4,6 +4,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Cli;
 
 /// <summary>What the CLI prints on a terminal and when piped (issue 12): JSON layout and live progress.</summary>
+[LongRunning(27)]
 public sealed class CliOutputTests : CliWorldTest
 {
     private string[] Args(params string[] args) => [.. args, "--config", World.Daemon.ConfigPath, "--url", World.DaemonUrl];

@@ -52,4 +52,5 @@ public sealed class DashboardFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(DashboardFixture.Collection)]
+[LongRunning(25)]
 public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>;

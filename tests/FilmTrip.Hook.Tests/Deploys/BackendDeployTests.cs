@@ -3,7 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Deploys;
 
 /// <summary>The seed's backend (pm2 cluster, 2 instances, wait_ready) deployed by the real daemon into a real pm2.</summary>
-[LongRunning(50)]
+[LongRunning(33)]
 public sealed class BackendDeployTests : IAsyncLifetime
 {
     private BackendWorld _world = null!;

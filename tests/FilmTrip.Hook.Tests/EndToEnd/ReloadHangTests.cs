@@ -7,7 +7,7 @@ namespace FilmTrip.Hook.Tests.EndToEnd;
 /// The daemon first starts it once as <c>{App}-preflight</c> on a spare port; it never answers the health check, so
 /// <c>pm2 reload</c> never runs. Under load through nginx with the seed's config: 0 failed requests.
 /// </summary>
-[LongRunning(40)]
+[LongRunning(31)]
 public sealed class ReloadHangTests : BackendBehindNginx
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace FilmTrip.Hook.Tests.EndToEnd;
 /// deploy, one rollback and one fault. Correctness only: zero failed requests, states, canary untouched.
 /// Timing goals live in bench/.
 /// </summary>
-[LongRunning(45)]
+[LongRunning(27)]
 public sealed class ZeroDowntimeSliceTests : BackendBehindNginx
 {
     [Fact]

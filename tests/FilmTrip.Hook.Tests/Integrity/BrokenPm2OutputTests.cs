@@ -6,7 +6,7 @@ namespace FilmTrip.Hook.Tests.Integrity;
 /// After the switch, any failure takes the way back (issue #11 §4): here pm2 prints something that is not its JSON
 /// list right after the reload, so the health gate cannot read the app. The unchecked release must not stay live.
 /// </summary>
-[LongRunning(40)]
+[LongRunning(23)]
 public sealed class BrokenPm2OutputTests : IAsyncLifetime
 {
     private BackendWorld _world = null!;

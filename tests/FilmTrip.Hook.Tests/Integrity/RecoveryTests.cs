@@ -7,7 +7,7 @@ namespace FilmTrip.Hook.Tests.Integrity;
 /// kill -9 at the worst moments (issue #11 §3): after a restart, recovery puts back exactly the release that was live
 /// before the interrupted deploy, and deletes only a release that deploy created, never a kept one.
 /// </summary>
-[LongRunning(130)]
+[LongRunning(115)]
 public sealed class RecoveryTests : IAsyncLifetime
 {
     private BackendWorld _world = null!;

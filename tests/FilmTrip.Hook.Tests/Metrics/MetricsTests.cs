@@ -6,7 +6,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Metrics;
 
 /// <summary>GET /metrics after a succeeded, a failed and a rolled-back deploy, read with a strict text-format parser (issue #13).</summary>
-[LongRunning(55)]
+[LongRunning(28)]
 public sealed class MetricsTests : IAsyncLifetime
 {
     private const string Backend = "service=filmtrip-backend";

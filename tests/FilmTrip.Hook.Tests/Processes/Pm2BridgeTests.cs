@@ -8,6 +8,7 @@ namespace FilmTrip.Hook.Tests.Processes;
 /// daemon in a temporary PM2_HOME: it answers what the CLI answers, follows a daemon that was replaced, and never
 /// starts a daemon where none runs.
 /// </summary>
+[LongRunning(15)]
 public sealed class Pm2BridgeTests
 {
     private static int DaemonPidOf(Pm2Home home) =>

@@ -3,6 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Samples;
 
 /// <summary>The sample FilmTrip app under real pm2 and real nginx, as a deploy lays it out.</summary>
+[LongRunning(14)]
 public sealed class SampleAppTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -4,7 +4,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Sandbox;
 
 /// <summary><c>scripts/sandbox.sh --keep</c>: the daemon and pm2 stay up, the printed CLI lines work, the printed stop line stops both (issue 12).</summary>
-[LongRunning(60)]
+[LongRunning(70)]
 public sealed class SandboxKeepTests
 {
     [Fact]

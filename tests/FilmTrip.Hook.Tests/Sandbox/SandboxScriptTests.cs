@@ -5,7 +5,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Sandbox;
 
 /// <summary>README's first quick-start command, run end to end: push, deploy, status, rollback, and nothing left running.</summary>
-[LongRunning(75)]
+[LongRunning(50)]
 public sealed class SandboxScriptTests
 {
     /// <summary>

@@ -4,6 +4,7 @@ using FilmTrip.Hook.Tests.Support;
 
 namespace FilmTrip.Hook.Tests.Status;
 
+[LongRunning(14)]
 public sealed class RollbackTests : IAsyncLifetime
 {
     private StaticWorld _world = null!;

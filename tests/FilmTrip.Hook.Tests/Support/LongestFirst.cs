@@ -7,8 +7,9 @@ using Xunit.Sdk;
 namespace FilmTrip.Hook.Tests.Support;
 
 /// <summary>
-/// A test class that takes a minute or more of a full run: about <paramref name="seconds"/> (all its tests, measured in a
-/// full run on two cores). Only the order it gives <see cref="LongestFirst"/> matters, not the number itself.
+/// A test class (or a [CollectionDefinition] class) whose tests take a while in a full run: about
+/// <paramref name="seconds"/> in all, measured in a full run on two cores. Only the order it gives
+/// <see cref="LongestFirst"/> matters, not the number itself.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class LongRunningAttribute(int seconds) : Attribute
@@ -17,9 +18,10 @@ public sealed class LongRunningAttribute(int seconds) : Attribute
 }
 
 /// <summary>
-/// Starts the <see cref="LongRunningAttribute"/> classes first, longest first, then every other class in xunit's own
+/// Starts the <see cref="LongRunningAttribute"/> collections first, longest first, then every other one in xunit's own
 /// order. A long class started late ends the run alone while the other test threads have nothing left to run
-/// (a kill -9 recovery class started at 180 s was the last 45 s of a 6-minute run).
+/// (a kill -9 recovery class started at 180 s was the last 45 s of a 6-minute run). Most long classes are long
+/// because they wait (a StableFor, a watch window, a drain), so started first they also leave CPU to the short ones.
 /// </summary>
 public sealed class LongestFirst : ITestCollectionOrderer
 {
@@ -37,7 +39,10 @@ public sealed class LongestFirst : ITestCollectionOrderer
             .ThenBy(c => c.index)
             .Select(c => c.collection);
 
-    internal static int SecondsOf(ITestCollection collection) =>
-        collection.DisplayName.StartsWith(ClassCollection, StringComparison.Ordinal)
-        && Seconds.TryGetValue(collection.DisplayName[ClassCollection.Length..], out var seconds) ? seconds : 0;
+    internal static int SecondsOf(ITestCollection collection)
+    {
+        var name = collection.CollectionDefinition?.Name
+            ?? (collection.DisplayName.StartsWith(ClassCollection, StringComparison.Ordinal) ? collection.DisplayName[ClassCollection.Length..] : null);
+        return name is not null && Seconds.TryGetValue(name, out var seconds) ? seconds : 0;
+    }
 }

@@ -26,5 +26,7 @@ public sealed class LongestFirstTests
 
         Assert.Equal([recovery, sandbox, quick, quicker], ordered);
         Assert.Equal(0, LongestFirst.SecondsOf(new TestCollection(Assembly, null, "an explicit collection")));
+        Assert.True(LongestFirst.SecondsOf(new TestCollection(Assembly, Reflector.Wrap(typeof(Dashboard.DashboardCollection)), "dashboard")) > 0,
+            "a [CollectionDefinition] class's [LongRunning] counts for its collection");
     }
 }

@@ -3,6 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 namespace FilmTrip.Hook.Tests.Watch;
 
 /// <summary>Issue 15 under the Reload strategy: the requests after the switch are the new release's.</summary>
+[LongRunning(17)]
 public sealed class ReloadWatchTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;

@@ -8,7 +8,7 @@ namespace FilmTrip.Hook.Tests.Watch;
 /// color); a healthy one is not, even with logrotate's rename and copytruncate mid-window; an instance restart trips
 /// it; a newer push ends the old watch.
 /// </summary>
-[LongRunning(110)]
+[LongRunning(95)]
 public sealed class WatchTests : IAsyncLifetime
 {
     private BlueGreenWorld _world = null!;
