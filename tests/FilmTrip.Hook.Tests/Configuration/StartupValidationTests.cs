@@ -56,7 +56,23 @@ public sealed class StartupValidationTests : IDisposable
             "Hook:Services:frontend:HealthCheck:Url:"),
     };
 
-    public static TheoryData<string> RuleNames => [.. Rules.Keys];
+    /// <summary>
+    /// The rules in groups whose settings do not overlap (one daemon start per group, not per rule): a start with a
+    /// group broken must print exactly one line per rule, each naming that rule's key.
+    /// </summary>
+    private static readonly string[][] Groups =
+    [
+        ["equal roots", "no webhook secret", "duplicate port", "shell string build step", "Subdirectory with ..", "health check not loopback"],
+        ["nested roots", "missing secret file", "duplicate pm2 app", "KeepReleases 1", "absolute Subdirectory", "health check not http"],
+        ["relative root", "shared file escaping"],
+        ["root through a symlink"],
+    ];
+
+    public static TheoryData<string> GroupNames => [.. Groups.Select(g => string.Join(" + ", g))];
+
+    [Fact]
+    public void The_groups_hold_every_rule_once() =>
+        Assert.Equal(Rules.Keys.Order(StringComparer.Ordinal), Groups.SelectMany(g => g).Order(StringComparer.Ordinal));
 
     private async Task<(int ExitCode, string[] ErrorLines, string Output)> RunAsync(IDictionary<string, string>? environment = null,
         bool configFromEnvironment = false)
@@ -79,17 +95,17 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(RuleNames))]
-    public async Task Bad_configuration_stops_the_daemon_with_one_line_naming_the_key(string rule)
+    [MemberData(nameof(GroupNames))]
+    public async Task Bad_configuration_stops_the_daemon_with_one_line_per_problem_naming_its_key(string group)
     {
-        var (breakIt, key) = Rules[rule];
-        breakIt(_config, _temp);
+        var rules = group.Split(" + ");
+        foreach (var rule in rules) Rules[rule].Break(_config, _temp);
 
         var (exitCode, errors, output) = await RunAsync();
 
         Assert.NotEqual(0, exitCode);
-        var line = Assert.Single(errors);
-        Assert.StartsWith(ErrorPrefix + key, line);
+        Assert.True(errors.Length == rules.Length, $"{rules.Length} problems, {errors.Length} lines:\n{string.Join('\n', errors)}");
+        Assert.All(rules, rule => Assert.Single(errors, l => l.StartsWith(ErrorPrefix + Rules[rule].Key, StringComparison.Ordinal)));
         Assert.DoesNotContain("Unhandled exception", output);
     }
 

@@ -26,7 +26,7 @@ public sealed class BackendDeployTests : IAsyncLifetime
         DeployAssert.State("succeeded", second);
         Assert.Equal("2", await _world.ServedVersionAsync());
         Assert.Contains(second["steps"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "reload");
-        Assert.True(File.Exists(Path.Combine(_world.BackendRoot, "current", "MIGRATED")), "npm run migrate ran in the release");
+        Assert.True(File.Exists(Path.Combine(_world.BackendRoot, "current", "MIGRATED")), "the migration ran in the release");
 
         var backend = (await _world.Pm2.JlistAsync()).Where(p => p.Name == "filmtrip-backend").ToList();
         Assert.Equal(2, backend.Count);

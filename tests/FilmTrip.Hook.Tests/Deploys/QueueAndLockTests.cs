@@ -3,7 +3,7 @@ using FilmTrip.Hook.Tests.Support;
 
 namespace FilmTrip.Hook.Tests.Deploys;
 
-/// <summary>Parallel services, the cross-process lock and crash recovery (static services: no pm2 needed). The queue's rules and an unreachable remote: InProcess/QueueRuleTests.</summary>
+/// <summary>The cross-process lock and crash recovery (static services: no pm2 needed). Parallel services: ParallelServicesTests; the queue's rules and an unreachable remote: InProcess/QueueRuleTests.</summary>
 public sealed class QueueAndLockTests : IAsyncLifetime
 {
     private const string Repository = StaticWorld.Repository;
@@ -19,23 +19,6 @@ public sealed class QueueAndLockTests : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     private Task<List<JsonNode>> DeploysOfAsync(string service) => _world.DeploysOfAsync(service);
-
-    [Fact]
-    public async Task Two_services_deploy_in_parallel()
-    {
-        var deploys = await _daemon.PushAsync(Repository, _world.Repo.Head());
-
-        // Both builds are inside their gate step at the same time: neither waits for the other.
-        await BuildSteps.WaitUntilStartedAsync(Gate("web"));
-        await BuildSteps.WaitUntilStartedAsync(Gate("admin"));
-        var status = await _daemon.GetJsonAsync("/status");
-        Assert.All(status["services"]!.AsArray(), s => Assert.Equal("build: node -e", s!["running"]!["step"]!.GetValue<string>()[..14]));
-
-        BuildSteps.Open(Gate("web"));
-        BuildSteps.Open(Gate("admin"));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(deploys["web"]));
-        DeployAssert.State("succeeded", await _daemon.WaitForDeployAsync(deploys["admin"]));
-    }
 
     [Fact]
     public async Task The_service_lock_holds_against_another_process()

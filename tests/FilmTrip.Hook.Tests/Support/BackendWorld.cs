@@ -87,7 +87,7 @@ public sealed class BackendWorld : IAsyncDisposable
                 ["Subdirectory"] = "frontend",
                 ["Paths"] = new JsonArray("frontend/**"),
                 ["Root"] = FrontendRoot,
-                ["Build"] = new JsonArray(new JsonArray("npm", "run", "build")),
+                ["Build"] = new JsonArray(new JsonArray("node", "build.js")), // its `npm run build` (see BackendSample.FilmTrip)
             };
         configure?.Invoke(Config);
         await _world.StartAsync();

@@ -47,6 +47,27 @@ public sealed partial class Daemon : HookClient, IAsyncDisposable
     /// <summary>Standard error alone (it is in <see cref="Output"/> too).</summary>
     public string Errors { get { _ = Spawned; lock (_output) return _errors.ToString(); } }
 
+    /// <summary>
+    /// What the daemon has logged so far, from its log files (DataDirectory/logs: the console's events, one template
+    /// for both; see Logging/LoggingSetup.cs). For either host: an in-process daemon's console is the test run's.
+    /// </summary>
+    public string LogText
+    {
+        get
+        {
+            var dataDirectory = JsonNode.Parse(File.ReadAllText(ConfigPath))!["Hook"]!["DataDirectory"]!.GetValue<string>();
+            var logs = Path.Combine(dataDirectory, "logs");
+            if (!Directory.Exists(logs)) return "";
+            return string.Concat(Directory.GetFiles(logs, "*.log").Order(StringComparer.Ordinal).Select(ReadShared));
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd();
+    }
+
     private Process Spawned => _process ?? throw new InvalidOperationException(
         "this daemon runs in the test process (DaemonHost.InProcess): start its world with DaemonHost.Process for a pid, output or kill -9");
 
