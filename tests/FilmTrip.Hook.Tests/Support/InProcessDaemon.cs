@@ -34,3 +34,15 @@ internal sealed class InProcessDaemon(string configPath) : WebApplicationFactory
         builder.ConfigureAppConfiguration(config => JsonConfigFile.Add(config, configPath, optional: false));
     }
 }
+
+/// <summary>
+/// The test process's standard output goes nowhere. Each in-process daemon logs to its own files
+/// (DataDirectory/logs, <see cref="Daemon.LogText"/>) and to the console, and the console of a test process is one
+/// for every daemon that runs in it at once: interleaved there, the lines would say nothing, and cost the run CPU.
+/// Test results do not go through it (xunit reports to the runner), nor do the CLI's in-process runs (their own writers).
+/// </summary>
+internal static class QuietConsole
+{
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Silence() => Console.SetOut(TextWriter.Null);
+}
