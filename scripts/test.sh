@@ -7,8 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log="$(mktemp -t filmtrip-test.XXXXXX)"
 trap 'rm -f "$log"' EXIT
 set +e
-# Release: the sandbox tests run README's main job, whose `dotnet build -c Release` then finds the daemon built
-# (a full Release compile inside the run was about 20 CPU-s of a CPU-bound suite).
+# Release: the sandbox tests run README's main job with --no-build on the daemon this build makes (a Release
+# compile inside the run was about 20 CPU-s of a CPU-bound suite, an up-to-date one about 5).
 dotnet test "$root/FilmTrip.Hook.sln" -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
