@@ -75,7 +75,7 @@ public sealed class Pm2Home : IAsyncDisposable
         try
         {
             // Only a daemon that runs: `pm2 kill` in a home without one would first start one (any pm2 command does),
-            // as in a world whose test never got to its first deploy.
+            // as in a world whose set-up failed before its pm2 started, or a test that killed it itself.
             if (DaemonRuns()) await RunAsync("kill");
         }
         finally
